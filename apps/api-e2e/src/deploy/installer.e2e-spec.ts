@@ -1,0 +1,286 @@
+/**
+ * scripts/install.sh in a real Debian 12 root: apt packages, PostgreSQL and Redis set up with random
+ * secrets, the app built from this checkout, migrated, served, re-run as an upgrade, uninstalled.
+ *
+ * Slow (about 10 minutes on 2 cores: apt, npm ci and the build run for real), so it runs only with
+ * MOXNAS_DEPLOY_TESTS=1 or MOXNAS_REQUIRE_HOST_TESTS=1, as root with debootstrap installed, and
+ * needs network access to the Debian mirror and the npm registry. The steps share one root and run
+ * in order; each asserts what the previous ones left.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Client } from 'pg';
+import Redis from 'ioredis';
+import { CACHE_DIR, DebianRoot, cachedRootTarball, stageSourceAndNode } from './support/debian-root';
+import { REQUIRE_HOST_TESTS, background, describeWhen, exists, freePort, which, waitFor, type Background } from './support/deploy-env';
+
+const enabled = process.env['MOXNAS_DEPLOY_TESTS'] === '1' || REQUIRE_HOST_TESTS;
+const missing = [
+  ...(enabled ? [] : ['set MOXNAS_DEPLOY_TESTS=1 to run this ~10 minute test']),
+  ...(process.getuid?.() === 0 ? [] : ['root']),
+  ...['debootstrap', 'chroot', 'mount', 'umount', 'tar'].filter((b) => !which(b)).map((b) => `${b} binary`),
+];
+
+/** The whole suite must finish within this, whatever the machine. */
+const BUDGET_MS = 20 * 60_000;
+const started = Date.now();
+const remaining = (cap: number) => Math.max(10_000, Math.min(cap, BUDGET_MS - (Date.now() - started)));
+
+/** Where the host's NODE_EXTRA_CA_CERTS bundle is copied in the root, when the host has one. */
+const EXTRA_CA = '/etc/moxnas-test/extra-ca.pem';
+
+const log = (line: string) => process.stdout.write(`[installer e2e] ${line}\n`);
+
+interface EnvFile {
+  [key: string]: string;
+}
+function parseEnv(text: string): EnvFile {
+  const out: EnvFile = {};
+  for (const line of text.split('\n')) {
+    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
+    if (m) out[m[1]] = m[2];
+  }
+  return out;
+}
+
+describeWhen('install.sh in a Debian 12 chroot', missing, () => {
+  let root: DebianRoot;
+  let node: string;
+  let src: string;
+  let pgPort: number;
+  let redisPort: number;
+  let appPort: number;
+  let firstRun = '';
+  let envAfterFirst = '';
+  let migrated = 0;
+
+  const installerEnv = () => ({
+    MOXNAS_NODE: node,
+    MOXNAS_PG_PORT: String(pgPort),
+    MOXNAS_REDIS_PORT: String(redisPort),
+    MOXNAS_APP_PORT: String(appPort),
+    // The host's network settings that matter in a sandbox (registry, TLS-inspecting proxy CA) carry over.
+    ...(process.env['npm_config_registry'] ? { npm_config_registry: process.env['npm_config_registry'] } : {}),
+    ...(process.env['NODE_EXTRA_CA_CERTS'] ? { NODE_EXTRA_CA_CERTS: EXTRA_CA } : {}),
+  });
+
+  async function install(args: string[] = []): Promise<string> {
+    const r = await root.exec(['bash', `${src}/scripts/install.sh`, ...args], { env: installerEnv(), timeoutMs: remaining(14 * 60_000) });
+    const output = `${r.stdout}\n${r.stderr}`;
+    if (r.code !== 0) {
+      const logTail = await fs.readFile(root.path('/var/log/moxnas-install.log'), 'utf8').catch(() => '');
+      throw new Error(`install.sh ${args.join(' ')} exited ${r.code}:\n${output}\n--- log tail ---\n${logTail.slice(-6000)}`);
+    }
+    return output;
+  }
+
+  async function pgVersion(): Promise<string> {
+    const r = await root.exec(['pg_lsclusters', '--no-header']);
+    const version = r.stdout.trim().split(/\s+/)[0];
+    if (!version) throw new Error(`no PostgreSQL cluster: ${r.stdout}${r.stderr}`);
+    return version;
+  }
+
+  async function startPostgres(): Promise<void> {
+    const r = await root.exec(['pg_ctlcluster', await pgVersion(), 'main', 'start'], { timeoutMs: 60_000 });
+    if (r.code !== 0) throw new Error(`pg_ctlcluster start: ${r.stdout}${r.stderr}`);
+  }
+
+  async function stopPostgres(): Promise<void> {
+    await root.exec(['pg_ctlcluster', await pgVersion(), 'main', 'stop'], { timeoutMs: 60_000 });
+  }
+
+  async function readEnv(): Promise<EnvFile> {
+    return parseEnv(await fs.readFile(root.path('/etc/moxnas/moxnas.env'), 'utf8'));
+  }
+
+  async function psql(sql: string): Promise<string> {
+    const r = await root.exec(['runuser', '-u', 'postgres', '--', 'psql', '-X', '-At', '-p', String(pgPort), '-h', '/var/run/postgresql', '-d', 'moxnas', '-c', sql]);
+    if (r.code !== 0) throw new Error(`psql: ${r.stderr}`);
+    return r.stdout.trim();
+  }
+
+  beforeAll(async () => {
+    [pgPort, redisPort, appPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    const tarball = await cachedRootTarball(log);
+    root = await DebianRoot.create(tarball);
+    log(`root ${root.dir}; PostgreSQL :${pgPort}, Redis :${redisPort}, app :${appPort}`);
+    // A shared npm cache makes repeated runs on one machine much faster; it holds only public packages.
+    await root.bind(path.join(CACHE_DIR, 'npm'), '/root/.npm');
+    ({ src, node } = await stageSourceAndNode(root));
+    const hostCa = process.env['NODE_EXTRA_CA_CERTS'];
+    if (hostCa) {
+      await fs.mkdir(path.dirname(root.path(EXTRA_CA)), { recursive: true });
+      await fs.copyFile(hostCa, root.path(EXTRA_CA));
+    }
+    const t0 = Date.now();
+    firstRun = await install();
+    log(`first install took ${Math.round((Date.now() - t0) / 1000)} s`);
+    envAfterFirst = await fs.readFile(root.path('/etc/moxnas/moxnas.env'), 'utf8');
+  }, 16 * 60_000);
+
+  afterAll(async () => {
+    await root?.dispose({ keep: process.env['MOXNAS_DEPLOY_KEEP'] === '1' });
+  }, 5 * 60_000);
+
+  it('installs the packages, the app, its unit and its CLI', async () => {
+    const pkgs = ['postgresql', 'redis-server', 'samba', 'samba-common-bin', 'vsftpd', 'nginx', 'openssl', 'acl', 'rsync'];
+    const r = await root.exec(['dpkg-query', '-W', '-f=${Package} ${db:Status-Status}\\n', ...pkgs]);
+    expect(r.stdout.trim().split('\n').sort()).toEqual(pkgs.map((p) => `${p} installed`).sort());
+    // This kernel has no nfsd (and a chroot is not a container that could get it): NFS is skipped, and said so.
+    const hasNfsd = (await fs.readFile('/proc/filesystems', 'utf8')).split('\n').some((l) => l.trim().endsWith('nfsd'));
+    if (!hasNfsd) expect(firstRun).toContain('skipping nfs-kernel-server');
+
+    for (const f of ['dist/api/apps/api/src/main.js', 'dist/cli/apps/cli/src/main.js', 'dist/web/index.html', 'templates/nginx/moxnas.conf.njk']) {
+      expect(await exists(root.path(`/opt/moxnas/${f}`))).toBe(true);
+    }
+    // Dev dependencies were pruned after the build.
+    expect(await exists(root.path('/opt/moxnas/node_modules/typescript'))).toBe(false);
+    const unit = await fs.readFile(root.path('/etc/systemd/system/moxnas.service'), 'utf8');
+    expect(unit).toContain(`ExecStart=${node} /opt/moxnas/dist/api/apps/api/src/main.js`);
+    expect(unit).toContain('EnvironmentFile=/etc/moxnas/moxnas.env');
+    expect(unit).not.toMatch(/\{\{|\}\}/);
+    const wrapper = await fs.stat(root.path('/usr/local/bin/moxnas'));
+    expect(wrapper.mode & 0o777).toBe(0o755);
+    // Not PID 1 here: the installer says how the app will be started instead of starting it.
+    expect(firstRun).toContain('systemd is not PID 1');
+    expect(firstRun).toContain('/var/lib/moxnas/initial-admin-password');
+  });
+
+  it('writes a root-only env file with random secrets', async () => {
+    const st = await fs.stat(root.path('/etc/moxnas/moxnas.env'));
+    expect(st.mode & 0o777).toBe(0o600);
+    expect(st.uid).toBe(0);
+    const env = await readEnv();
+    const db = new URL(env['DATABASE_URL']);
+    expect(db.hostname).toBe('127.0.0.1');
+    expect(db.port).toBe(String(pgPort));
+    expect(db.username).toBe('moxnas');
+    expect(db.password).toMatch(/^[0-9a-f]{48}$/);
+    const redis = new URL(env['REDIS_URL']);
+    expect(redis.port).toBe(String(redisPort));
+    expect(redis.password).toMatch(/^[0-9a-f]{48}$/);
+    expect(redis.password).not.toBe(db.password);
+    expect(env['MOXNAS_JWT_SECRET']).toMatch(/^[0-9a-f]{96}$/);
+    expect(env).toMatchObject({ MOXNAS_DATA_DIR: '/var/lib/moxnas', MOXNAS_ETC_ROOT: '/', HOST: '127.0.0.1', PORT: String(appPort) });
+    const redisConf = await fs.readFile(root.path('/etc/redis/moxnas.conf'), 'utf8');
+    expect(redisConf).toContain(`requirepass ${redis.password}`);
+    expect(redisConf).toMatch(/^bind 127\.0\.0\.1$/m);
+    expect((await fs.stat(root.path('/etc/redis/moxnas.conf'))).mode & 0o777).toBe(0o640);
+    expect((await fs.stat(root.path('/etc/moxnas/tls/moxnas.key'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('migrated the database, reachable with the generated password', async () => {
+    await startPostgres();
+    migrated = Number(await psql('SELECT count(*) FROM moxnas_migrations'));
+    expect(migrated).toBeGreaterThan(0);
+    expect(await psql("SELECT name FROM moxnas_migrations WHERE name = 'Init1763773200000'")).toBe('Init1763773200000');
+    // The role's password is the one in the env file, over TCP as the app connects.
+    const client = new Client({ connectionString: (await readEnv())['DATABASE_URL'] });
+    await client.connect();
+    try {
+      const r = await client.query<{ user: string }>('SELECT current_user AS user');
+      expect(r.rows[0].user).toBe('moxnas');
+    } finally {
+      await client.end();
+    }
+    // The installed CLI, through its wrapper, agrees that nothing is pending: every migration of
+    // this build is in the table.
+    const check = await root.exec(['/usr/local/bin/moxnas', 'migrate', '--check']);
+    expect(check.stdout).toContain('No pending migrations');
+    expect(check.code).toBe(0);
+  }, 120_000);
+
+  it('starts the app with the process driver and answers ready', async () => {
+    let app: Background | undefined;
+    const env = await readEnv();
+    try {
+      // Redis as the Debian package would run it, with the installer's settings.
+      const redis = await root.exec(['sh', '-c', 'install -d -o redis -g redis /run/redis && runuser -u redis -- redis-server /etc/redis/redis.conf --daemonize yes']);
+      expect(redis.code).toBe(0);
+      // From the host, with the URL's password: Redis listens where the env file says.
+      const client = new Redis(env['REDIS_URL'], { maxRetriesPerRequest: 1, retryStrategy: () => 200 });
+      try {
+        await waitFor('Redis answers PONG', 20_000, async () => ((await client.ping()) === 'PONG' ? true : undefined));
+      } finally {
+        client.disconnect();
+      }
+
+      // As the unit would: node with the env file, no systemd, so the app supervises daemons itself.
+      app = background('chroot', root.chrootArgs([node, '--env-file=/etc/moxnas/moxnas.env', '/opt/moxnas/dist/api/apps/api/src/main.js']), {
+        PATH: process.env['PATH'],
+      });
+      const url = `http://127.0.0.1:${appPort}/api/system/health/ready`;
+      const body = await waitFor(`the app answers 200 on ${url}`, 90_000, async () => {
+        const res = await fetch(url);
+        return res.status === 200 ? ((await res.json()) as { status: string; checks: Record<string, { status: string }> }) : undefined;
+      }).catch((err: Error) => {
+        throw new Error(`${err.message}\n--- app output ---\n${app?.output().slice(-5000)}`);
+      });
+      expect(body.status).toBe('ok');
+      expect(Object.keys(body.checks).sort()).toEqual(['database', 'migrations', 'redis']);
+      const live = await fetch(`http://127.0.0.1:${appPort}/api/system/health/live`);
+      expect(live.status).toBe(200);
+      // First start: the app leaves the admin's one-time password where the installer said it would.
+      const passwordFile = root.path('/var/lib/moxnas/initial-admin-password');
+      const st = await waitFor('the app writes initial-admin-password', 30_000, async () => ((await exists(passwordFile)) ? fs.stat(passwordFile) : undefined));
+      expect(st.mode & 0o777).toBe(0o600);
+      expect((await fs.readFile(passwordFile, 'utf8')).trim().length).toBeGreaterThanOrEqual(12);
+    } finally {
+      await app?.stop();
+      await root.exec(['sh', '-c', 'REDISCLI_AUTH="$1" redis-cli -p "$2" shutdown nosave', 'sh', new URL(env['REDIS_URL']).password, String(redisPort)]);
+      await stopPostgres();
+    }
+  }, 180_000);
+
+  it('writes an nginx site that nginx -t accepts, with TLS, redirect and WebSocket upgrade', async () => {
+    const r = await root.exec(['nginx', '-t']);
+    expect(`${r.stdout}${r.stderr}`).toContain('test is successful');
+    expect(r.code).toBe(0);
+    const site = await fs.readFile(root.path('/etc/nginx/sites-available/moxnas'), 'utf8');
+    expect(site).toContain(`server 127.0.0.1:${appPort};`);
+    expect(site).toContain('return 301 https://$host$request_uri;');
+    expect(site).toMatch(/location = \/api\/events \{/);
+    expect(site).toContain('proxy_set_header Upgrade           $http_upgrade;');
+    expect(site).toContain('client_max_body_size 64m;');
+    expect(await exists(root.path('/etc/nginx/sites-enabled/default'))).toBe(false);
+    const san = await root.exec(['openssl', 'x509', '-in', '/etc/moxnas/tls/moxnas.crt', '-noout', '-ext', 'subjectAltName']);
+    expect(san.stdout).toContain('IP Address:127.0.0.1');
+    expect(san.stdout).toMatch(/DNS:/);
+  });
+
+  it('re-runs as an in-place upgrade that keeps every secret', async () => {
+    const certBefore = await fs.readFile(root.path('/etc/moxnas/tls/moxnas.crt'), 'utf8');
+    const output = await install();
+    expect(output).toContain('upgrading in place');
+    expect(output).toContain('nothing to rebuild');
+    expect(await fs.readFile(root.path('/etc/moxnas/moxnas.env'), 'utf8')).toBe(envAfterFirst);
+    expect(await fs.readFile(root.path('/etc/moxnas/tls/moxnas.crt'), 'utf8')).toBe(certBefore);
+    // The role still has the password from the env file.
+    await startPostgres();
+    try {
+      const client = new Client({ connectionString: parseEnv(envAfterFirst)['DATABASE_URL'] });
+      await client.connect();
+      await client.end();
+    } finally {
+      await stopPostgres();
+    }
+  }, 10 * 60_000);
+
+  it('--uninstall removes the app but keeps data, secrets and the database', async () => {
+    await install(['--uninstall']);
+    for (const gone of ['/opt/moxnas', '/etc/systemd/system/moxnas.service', '/usr/local/bin/moxnas', '/etc/nginx/sites-enabled/moxnas', '/etc/nginx/sites-available/moxnas']) {
+      expect(await exists(root.path(gone))).toBe(false);
+    }
+    expect(await fs.readFile(root.path('/etc/moxnas/moxnas.env'), 'utf8')).toBe(envAfterFirst);
+    expect(await exists(root.path('/var/lib/moxnas'))).toBe(true);
+    expect(await exists(root.path('/etc/nginx/sites-enabled/default'))).toBe(true);
+    await startPostgres();
+    try {
+      expect(await psql("SELECT count(*) FROM pg_database WHERE datname = 'moxnas'")).toBe('1');
+      expect(Number(await psql('SELECT count(*) FROM moxnas_migrations'))).toBe(migrated);
+    } finally {
+      await stopPostgres();
+    }
+  }, 5 * 60_000);
+});

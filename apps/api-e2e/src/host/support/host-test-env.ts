@@ -1,0 +1,134 @@
+import { execFile } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { SEARCH_PATH } from '@moxnas/host';
+
+/** Set by .ci/run: a host test that cannot run fails instead of skipping. */
+export const REQUIRE_HOST_TESTS = process.env['MOXNAS_REQUIRE_HOST_TESTS'] === '1';
+
+export interface HostRequirements {
+  binaries?: readonly string[];
+  root?: boolean;
+}
+
+export function binaryPath(name: string): string | undefined {
+  for (const dir of SEARCH_PATH) {
+    const candidate = path.join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      /* next */
+    }
+  }
+  return undefined;
+}
+
+export function missingRequirements(req: HostRequirements): string[] {
+  const missing = (req.binaries ?? []).filter((b) => !binaryPath(b));
+  if (req.root && process.getuid?.() !== 0) missing.push('root');
+  return missing;
+}
+
+/**
+ * describe() that skips when the host lacks a binary or root, or fails when
+ * MOXNAS_REQUIRE_HOST_TESTS=1 says the host must have them.
+ */
+export function describeHost(title: string, req: HostRequirements, fn: () => void): void {
+  const missing = missingRequirements(req);
+  if (missing.length === 0) {
+    describe(title, fn);
+  } else if (REQUIRE_HOST_TESTS) {
+    describe(title, () => {
+      it('has what the host tests need', () => {
+        throw new Error(`MOXNAS_REQUIRE_HOST_TESTS=1 but this host lacks: ${missing.join(', ')}`);
+      });
+    });
+  } else {
+    describe.skip(`${title} (skipped: missing ${missing.join(', ')})`, fn);
+  }
+}
+
+/** A port nobody listens on right now (the OS picks it), so parallel runs do not collide. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export function tempDir(prefix: string): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), `moxnas-${prefix}-`));
+}
+
+export interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a client tool (smbclient, curl) the way an admin would; tests only. */
+export function exec(file: string, args: readonly string[], timeoutMs = 20_000): Promise<ExecResult> {
+  return new Promise((resolve) => {
+    execFile(file, [...args], { timeout: timeoutMs, encoding: 'utf8' }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== null && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The first line a server sends after connect (FTP's 220 greeting). */
+export function readGreeting(port: number, host = '127.0.0.1', timeoutMs = 5_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.createConnection({ host, port });
+    let data = '';
+    socket.setTimeout(timeoutMs, () => {
+      socket.destroy();
+      reject(new Error(`no greeting from ${host}:${port} within ${timeoutMs} ms`));
+    });
+    socket.on('data', (chunk: Buffer) => {
+      data += chunk.toString('utf8');
+      if (data.includes('\n')) {
+        socket.end();
+        resolve(data.split('\n')[0].trim());
+      }
+    });
+    socket.on('error', reject);
+  });
+}
+
+/** Pids of live processes whose command line contains the needle (a temp-dir path unique to a test). */
+export async function processesMentioning(needle: string): Promise<number[]> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
+      const cmdline = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).split('\0').join(' ');
+      if (cmdline.includes(needle)) pids.push(Number(entry));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return pids;
+}

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import { NotFoundException } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import { AppModule } from '../app.module';
+import type { AppConfig } from './config/config';
+import { AllExceptionsFilter } from './errors/exception.filter';
+import { createLogger, PinoNestLogger, requestIdFrom, type Logger } from './logging/logger';
+import { MetricsService } from './metrics/metrics.service';
+import { openApiDocument } from './openapi/openapi';
+
+/**
+ * Builds the configured application (not yet listening). main.ts, the CLI and the tests all start
+ * the API through here, so they run the same stack.
+ */
+export async function createApp(config: AppConfig, logger: Logger = createLogger(config.logLevel)): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => requestIdFrom(req.headers['x-request-id'], randomUUID),
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  const filter = new AllExceptionsFilter();
+  const metrics = app.get(MetricsService);
+
+  fastify.addHook('onRequest', async (req, reply) => {
+    void reply.header('x-request-id', req.id);
+  });
+  fastify.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    metrics.observeRequest(req.method, route, reply.statusCode, seconds);
+    req.log.info({ method: req.method, route, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        frameAncestors: ["'none'"],
+        // Plain-HTTP installs must keep working; TLS is nginx's job.
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  app.enableCors({ origin: config.corsOrigins.length ? config.corsOrigins : false, credentials: true });
+
+  if (config.swagger) {
+    SwaggerModule.setup('api/docs', app, openApiDocument(config.version) as unknown as OpenAPIObject, {
+      jsonDocumentUrl: 'api/openapi.swagger.json',
+      yamlDocumentUrl: 'api/openapi.swagger.yaml',
+    });
+  }
+
+  await serveDashboard(app, config, filter);
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** The built dashboard at `/`: hashed assets cached long, client routes fall back to index.html. */
+async function serveDashboard(app: NestFastifyApplication, config: AppConfig, filter: AllExceptionsFilter): Promise<void> {
+  const index = path.join(config.webRoot, 'index.html');
+  const hasWeb = fs.existsSync(index);
+  if (hasWeb) {
+    await app.register(fastifyStatic, {
+      root: config.webRoot,
+      prefix: '/',
+      wildcard: false,
+      index: false,
+      setHeaders: (res, file) => {
+        res.header(
+          'cache-control',
+          file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
+  }
+  const fastify = app.getHttpAdapter().getInstance();
+  const fallback = async (req: FastifyRequest, reply: FastifyReply) => {
+    const isApi = req.url.startsWith('/api/') || req.url === '/api' || req.url.startsWith('/api?');
+    if (isApi || !hasWeb) {
+      const message = isApi ? `No route for ${req.method} ${req.url.split('?')[0]}` : 'The dashboard is not built; run npm run build.';
+      return reply.status(404).send(filter.toBody(new NotFoundException(message), String(req.id)));
+    }
+    return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(fs.createReadStream(index));
+  };
+  fastify.get('/', fallback);
+  fastify.get('/*', fallback);
+}

@@ -1,0 +1,135 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import type { EmbeddedPostgres } from './embedded-postgres';
+
+export const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
+
+type ReadyListener = () => Promise<void> | void;
+
+/**
+ * Owns the connection life cycle. The HTTP server starts even when the database is down (liveness
+ * must not depend on it); this service connects and migrates in the background, retrying, and
+ * runs the ready listeners (seeding, reconcile) once the schema is current.
+ */
+@Injectable()
+export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
+  private readonly log = new Logger('database');
+  private migrated = false;
+  private pendingMigrations = -1;
+  private lastError: string | undefined;
+  private readonly listeners: ReadyListener[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private readyPromise: Promise<void>;
+  private resolveReady!: () => void;
+  private stopping = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(EMBEDDED_POSTGRES) private readonly embedded: EmbeddedPostgres | null,
+  ) {
+    this.readyPromise = new Promise((resolve) => (this.resolveReady = resolve));
+  }
+
+  get backend(): 'postgres' | 'embedded' {
+    return this.config.database.kind;
+  }
+
+  get isMigrated(): boolean {
+    return this.migrated;
+  }
+
+  get migrationsPending(): number {
+    return this.pendingMigrations;
+  }
+
+  get error(): string | undefined {
+    return this.lastError;
+  }
+
+  /** Resolves once connected and migrated. */
+  whenReady(): Promise<void> {
+    return this.readyPromise;
+  }
+
+  /** Runs `fn` once the database is ready (immediately when it already is). */
+  onReady(fn: ReadyListener): void {
+    this.listeners.push(fn);
+    if (this.migrated) void this.runListener(fn);
+  }
+
+  async onModuleInit(): Promise<void> {
+    // One attempt inline so a healthy start is ready before the HTTP server listens.
+    if (!(await this.connectOnce())) this.scheduleRetry(1000);
+  }
+
+  private scheduleRetry(delay: number): void {
+    if (this.stopping) return;
+    this.retryTimer = setTimeout(async () => {
+      if (!(await this.connectOnce())) this.scheduleRetry(Math.min(delay * 2, 10000));
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  private async connectOnce(): Promise<boolean> {
+    try {
+      if (!this.dataSource.isInitialized) await this.dataSource.initialize();
+      const applied = await this.dataSource.runMigrations({ transaction: 'each' });
+      if (applied.length) this.log.log({ migrations: applied.map((m) => m.name) }, 'migrations applied');
+      this.pendingMigrations = 0;
+      this.migrated = true;
+      this.lastError = undefined;
+      this.resolveReady();
+      for (const fn of this.listeners) await this.runListener(fn);
+      return true;
+    } catch (err) {
+      this.lastError = (err as Error).message;
+      this.log.warn({ err: this.lastError }, 'database not ready; retrying');
+      return false;
+    }
+  }
+
+  private runListener(fn: ReadyListener): Promise<void> {
+    const run = (async () => {
+      try {
+        await fn();
+      } catch (err) {
+        this.log.error({ err }, 'database ready listener failed');
+      }
+    })();
+    this.inFlight.add(run);
+    void run.finally(() => this.inFlight.delete(run));
+    return run;
+  }
+
+  /** Resolves once connected, migrated and every ready listener started so far has finished. */
+  async settled(): Promise<void> {
+    await this.readyPromise;
+    while (this.inFlight.size) await Promise.all([...this.inFlight]);
+  }
+
+  /** A round trip with a deadline, for the probes. */
+  async ping(timeoutMs = 2000): Promise<void> {
+    if (!this.dataSource.isInitialized) throw new Error(this.lastError ?? 'not connected yet');
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.dataSource.query('SELECT 1'),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.retryTimer);
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    await this.embedded?.stop();
+  }
+}

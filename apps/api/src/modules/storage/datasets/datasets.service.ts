@@ -1,0 +1,512 @@
+import path from 'node:path';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { AclEntryInput, Dataset, DatasetCreate, DatasetUpdate, FieldError, Job } from '@moxnas/contracts';
+import {
+  applyAcl,
+  createDatasetStorage,
+  destroyDatasetStorage,
+  detectBackend,
+  hardQuotaApplies,
+  measureUsage,
+  readMounts,
+  setHardQuota,
+  SNAPDIR,
+  ZFS_NAME,
+  type DatasetBackend,
+  type MountInfoEntry,
+  type SnapshotTarget,
+  type UsageResult,
+} from '@moxnas/host';
+import { Repository } from 'typeorm';
+import { DomainError } from '../../../core/errors/domain-error';
+import { MetricsService } from '../../../core/metrics/metrics.service';
+import { EventsService } from '../../system/events/events.service';
+import { JobsService } from '../../system/jobs/jobs.service';
+import { DatasetLocks } from '../dataset-locks';
+import { DatasetEntity, type StoredAclEntry } from '../entities/dataset.entity';
+import { PoolEntity } from '../entities/pool.entity';
+import { PoolDependents, type StorageDependant } from '../pools/pool-dependents';
+import { isUniqueViolation, PoolsService } from '../pools/pools.service';
+import { STORAGE_CLOCK, STORAGE_HOST, STORAGE_OPTIONS, type StorageClock, type StorageHost, type StorageOptions } from '../storage-host';
+import { AccountNames } from './account-names';
+
+/** A dataset with its pool and absolute path: what every operation starts from. */
+export interface DatasetContext {
+  dataset: DatasetEntity;
+  pool: PoolEntity;
+  path: string;
+}
+
+const FIRST_PROJECT_ID = 10_000;
+/** A measurement before accepting a quota on a directory that already holds data. */
+const QUICK_MEASURE = { maxEntries: 200_000, maxMs: 15_000 };
+
+const octal = (mode: number) => `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
+
+/**
+ * Datasets: directories (or btrfs subvolumes, or ZFS file systems) inside pools, with owner, group,
+ * mode, POSIX ACLs and a quota: hard where the file system enforces one, otherwise soft (measured
+ * by DatasetUsageService, with an event when exceeded).
+ */
+@Injectable()
+export class DatasetsService {
+  private readonly log = new Logger('storage');
+  private readonly usedGauge;
+  private readonly quotaGauge;
+
+  constructor(
+    @InjectRepository(DatasetEntity) private readonly datasets: Repository<DatasetEntity>,
+    private readonly pools: PoolsService,
+    private readonly dependents: PoolDependents,
+    private readonly jobs: JobsService,
+    private readonly locks: DatasetLocks,
+    private readonly names: AccountNames,
+    private readonly events: EventsService,
+    @Inject(STORAGE_HOST) private readonly host: StorageHost,
+    @Inject(STORAGE_CLOCK) private readonly clock: StorageClock,
+    @Inject(STORAGE_OPTIONS) private readonly options: StorageOptions,
+    metrics: MetricsService,
+  ) {
+    this.usedGauge = metrics.gauge('moxnas_dataset_used_bytes', 'Allocated bytes of a dataset’s live data (snapshots excluded), from the last measurement.', ['pool', 'dataset']);
+    this.quotaGauge = metrics.gauge('moxnas_dataset_quota_bytes', 'Quota of a dataset in bytes.', ['pool', 'dataset']);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Queries
+  // ---------------------------------------------------------------------------------------------
+
+  async list(poolId?: string): Promise<Dataset[]> {
+    const rows = await this.datasets.find({ where: poolId ? { poolId } : {}, order: { relativePath: 'ASC' } });
+    const pools = new Map((await this.pools.all()).map((p) => [p.id, p]));
+    return Promise.all(rows.map((r) => this.toDto(r, pools.get(r.poolId) as PoolEntity)));
+  }
+
+  async get(id: string): Promise<Dataset> {
+    const ctx = await this.context(id);
+    return this.toDto(ctx.dataset, ctx.pool);
+  }
+
+  async context(id: string): Promise<DatasetContext> {
+    const dataset = await this.datasets.findOneBy({ id });
+    if (!dataset) throw DomainError.notFound('Dataset');
+    const pool = await this.pools.entity(dataset.poolId);
+    return { dataset, pool, path: path.join(pool.path, dataset.relativePath) };
+  }
+
+  async all(): Promise<DatasetEntity[]> {
+    return this.datasets.find({ order: { relativePath: 'ASC' } });
+  }
+
+  /** Datasets nested below this one (any depth). */
+  async descendants(dataset: DatasetEntity): Promise<DatasetEntity[]> {
+    const prefix = `${dataset.relativePath}/`;
+    return (await this.datasets.findBy({ poolId: dataset.poolId })).filter((d) => d.relativePath.startsWith(prefix));
+  }
+
+  /**
+   * What a snapshot driver needs: nested datasets are left out of a copy snapshot, as ZFS and
+   * btrfs leave out child file systems and subvolumes; each has snapshots of its own.
+   */
+  async snapshotTarget(ctx: DatasetContext): Promise<SnapshotTarget> {
+    const children = (await this.descendants(ctx.dataset)).map((d) => d.relativePath.slice(ctx.dataset.relativePath.length + 1));
+    return { path: ctx.path, zfsName: ctx.dataset.zfsName, exclude: children };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Input resolution
+  // ---------------------------------------------------------------------------------------------
+
+  /** A user/group reference → id, as the host knows it; numbers are taken as they are. */
+  private async resolveAccount(kind: 'user' | 'group', ref: string | number, field: string, errors: FieldError[]): Promise<number | undefined> {
+    if (typeof ref === 'number') return ref;
+    if (/^\d+$/.test(ref)) return Number(ref);
+    const found = kind === 'user' ? await this.host.identities.user(ref) : await this.host.identities.group(ref);
+    if (!found) {
+      errors.push({ field, message: `no ${kind} named ${ref} on this host` });
+      return undefined;
+    }
+    return kind === 'user' ? (found as { uid: number }).uid : (found as { gid: number }).gid;
+  }
+
+  private async resolveAcl(entries: readonly AclEntryInput[], field: string, errors: FieldError[]): Promise<StoredAclEntry[]> {
+    const out: StoredAclEntry[] = [];
+    const seen = new Set<string>();
+    for (const [i, e] of entries.entries()) {
+      let id: number | null = null;
+      if (e.tag !== 'mask' && e.qualifier !== null) {
+        const resolved = await this.resolveAccount(e.tag, e.qualifier, `${field}.${i}.qualifier`, errors);
+        if (resolved === undefined) continue;
+        id = resolved;
+      }
+      const key = `${e.default ? 'd' : ''}${e.tag}:${id ?? ''}`;
+      if (seen.has(key)) errors.push({ field: `${field}.${i}`, message: `duplicates an earlier ${e.default ? 'default ' : ''}${e.tag} entry` });
+      seen.add(key);
+      out.push({ tag: e.tag, id, perms: e.perms.replace(/-/g, ''), default: e.default });
+    }
+    return out;
+  }
+
+  private hostAcl(acl: readonly StoredAclEntry[]) {
+    return acl.map((e) => ({ tag: e.tag, id: e.id, perms: e.perms, isDefault: e.default }));
+  }
+
+  /** Decides what a new dataset is on disk, from the pool's snapshot driver. */
+  private planBackend(pool: PoolEntity, parentPath: string, name: string, mounts: readonly MountInfoEntry[]): DatasetBackend {
+    if (pool.snapshotDriver === 'btrfs') return { kind: 'btrfs-subvolume', zfsName: null };
+    if (pool.snapshotDriver === 'zfs') {
+      const parent = [...mounts].reverse().find((m) => m.mountPoint === parentPath && m.fsType === 'zfs');
+      const zfsName = parent ? `${parent.source}/${name}` : null;
+      // A parent that is a plain directory, or a name ZFS refuses: a plain directory with copy snapshots.
+      if (zfsName && ZFS_NAME.test(zfsName)) return { kind: 'zfs-filesystem', zfsName };
+    }
+    return { kind: 'directory', zfsName: null };
+  }
+
+  private driverOf(backend: DatasetBackend['kind']) {
+    return backend === 'zfs-filesystem' ? ('zfs' as const) : backend === 'btrfs-subvolume' ? ('btrfs' as const) : ('copy' as const);
+  }
+
+  /** Hard when the pool's file system can enforce it on this dataset, else soft. */
+  private async quotaPlan(pool: PoolEntity, backend: DatasetBackend, full: string): Promise<{ quotaKind: 'hard' | 'soft'; hardKind: DatasetEntity['hardQuotaKind']; projectId: number | null }> {
+    const kind = pool.capabilities.hardQuota.kind;
+    if (!kind || !pool.capabilities.hardQuota.available) return { quotaKind: 'soft', hardKind: null, projectId: null };
+    const problem = hardQuotaApplies(kind, { path: full, mountPoint: pool.mountPoint, zfsName: backend.zfsName, btrfsSubvolume: backend.kind === 'btrfs-subvolume' });
+    if (problem) return { quotaKind: 'soft', hardKind: null, projectId: null };
+    let projectId: number | null = null;
+    if (kind === 'xfs-project') {
+      const max = await this.datasets.createQueryBuilder('d').select('MAX(d.project_id)', 'max').getRawOne<{ max: number | null }>();
+      projectId = Math.max(FIRST_PROJECT_ID, (max?.max ?? 0) + 1);
+    }
+    return { quotaKind: 'hard', hardKind: kind, projectId };
+  }
+
+  /** Used bytes for a quota decision: the stored figure, or a quick bounded measurement. */
+  private async usedForQuota(ctx: DatasetContext | { path: string; exclude: string[] }): Promise<{ bytes: number; complete: boolean; at: Date } | null> {
+    if ('dataset' in ctx && ctx.dataset.usedBytes !== null && ctx.dataset.usedBytesAt) {
+      return { bytes: ctx.dataset.usedBytes, complete: ctx.dataset.usedComplete, at: ctx.dataset.usedBytesAt };
+    }
+    const target = 'dataset' in ctx ? { path: ctx.path, exclude: await this.usageExclusions(ctx) } : ctx;
+    const result = await measureUsage(this.host.fs, target.path, { exclude: new Set(target.exclude), ...QUICK_MEASURE });
+    return { bytes: result.bytes, complete: result.complete, at: this.clock.now() };
+  }
+
+  private async usageExclusions(ctx: DatasetContext): Promise<string[]> {
+    const nested = (await this.descendants(ctx.dataset)).map((d) => `${d.relativePath.slice(ctx.dataset.relativePath.length + 1)}/${SNAPDIR}`);
+    return [SNAPDIR, '.zfs', ...nested];
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Changes
+  // ---------------------------------------------------------------------------------------------
+
+  async create(body: DatasetCreate): Promise<Dataset> {
+    const { fs, runner } = this.host;
+    const errors: FieldError[] = [];
+    const pool = await this.pools.entity(body.poolId).catch(() => null);
+    if (!pool) errors.push({ field: 'poolId', message: 'no such pool' });
+    let parent: DatasetEntity | null = null;
+    if (body.parentId) {
+      parent = await this.datasets.findOneBy({ id: body.parentId });
+      if (!parent) errors.push({ field: 'parentId', message: 'no such dataset' });
+      else if (pool && parent.poolId !== pool.id) errors.push({ field: 'parentId', message: 'is a dataset of another pool' });
+    }
+    const uid = body.owner !== undefined ? await this.resolveAccount('user', body.owner, 'owner', errors) : undefined;
+    const gid = body.group !== undefined ? await this.resolveAccount('group', body.group, 'group', errors) : undefined;
+    const acl = await this.resolveAcl(body.acl, 'acl', errors);
+    if (pool && acl.length && !pool.capabilities.posixAcl.available) {
+      errors.push({ field: 'acl', message: `POSIX ACLs are not available on pool ${pool.name}: ${pool.capabilities.posixAcl.reason}` });
+    }
+    if (errors.length || !pool) throw DomainError.validation(errors);
+
+    const relativePath = parent ? `${parent.relativePath}/${body.name}` : body.name;
+    if (await this.datasets.existsBy({ poolId: pool.id, relativePath })) throw DomainError.conflict(`Dataset ${relativePath} exists in pool ${pool.name}.`);
+    await this.pools.assertOnline(pool);
+
+    const parentPath = parent ? path.join(pool.path, parent.relativePath) : pool.path;
+    const parentReal = await fs.realpath(parentPath).catch(() => null);
+    if (parentReal !== parentPath) {
+      throw DomainError.conflict(`${parentPath} is ${parentReal ? `now a link to ${parentReal}` : 'missing'}; refusing to create a dataset through it.`);
+    }
+    const full = path.join(parentPath, body.name);
+    const existing = await fs.lstat(full);
+    if (existing && existing.type !== 'directory') throw DomainError.validation([{ field: 'name', message: `${full} exists and is a ${existing.type}, not a directory` }]);
+
+    const mounts = await readMounts(fs, this.host.mountinfo);
+    const backend = existing ? await detectBackend(fs, mounts, full) : this.planBackend(pool, parentPath, body.name, mounts);
+    if (existing && body.quotaBytes !== null) {
+      // Adopting a directory with data: a quota below what it already holds is refused up front.
+      const used = await this.usedForQuota({ path: full, exclude: [SNAPDIR, '.zfs'] });
+      if (used && used.bytes > body.quotaBytes) {
+        throw DomainError.validation([{ field: 'quotaBytes', message: `must be at least the ${used.bytes} bytes ${full} already uses${used.complete ? '' : ' (at least; the measurement stopped early)'}` }]);
+      }
+    }
+
+    const mode = body.mode !== undefined ? Number.parseInt(body.mode, 8) : existing ? existing.mode : 0o755;
+    let created = false;
+    try {
+      if (!existing) {
+        await createDatasetStorage(fs, runner, { path: full, kind: backend.kind, zfsName: backend.zfsName, mode });
+        created = true;
+      }
+      const st = await fs.lstat(full);
+      if (!st) throw new Error(`${full} vanished`);
+      const finalUid = uid ?? (created ? 0 : st.uid);
+      const finalGid = gid ?? (created ? 0 : st.gid);
+      if (created || uid !== undefined || gid !== undefined) await fs.chown(full, finalUid, finalGid);
+      // After chown, which clears setgid.
+      if (created || body.mode !== undefined) await fs.chmod(full, mode);
+      if (acl.length) await applyAcl(runner, full, mode, this.hostAcl(acl));
+      const quota = body.quotaBytes !== null ? await this.quotaPlan(pool, backend, full) : { quotaKind: null, hardKind: null, projectId: null };
+      if (quota.hardKind) {
+        await setHardQuota(runner, quota.hardKind, { path: full, mountPoint: pool.mountPoint, zfsName: backend.zfsName, projectId: quota.projectId }, body.quotaBytes);
+      }
+      const row = await this.datasets.save(
+        this.datasets.create({
+          poolId: pool.id,
+          parentId: parent?.id ?? null,
+          name: body.name,
+          relativePath,
+          backend: backend.kind,
+          zfsName: backend.zfsName,
+          snapshotDriver: this.driverOf(backend.kind),
+          uid: finalUid,
+          gid: finalGid,
+          mode,
+          acl,
+          quotaBytes: body.quotaBytes,
+          quotaKind: quota.quotaKind,
+          hardQuotaKind: quota.hardKind,
+          projectId: quota.projectId,
+          quotaExceeded: false,
+          usedBytes: null,
+          usedBytesAt: null,
+          usedComplete: false,
+          comment: body.comment,
+        }),
+      );
+      this.log.log({ dataset: relativePath, pool: pool.name, backend: backend.kind, adopted: !created }, 'dataset created');
+      if (!created) void this.measureQuietly(row.id);
+      return this.toDto(row, pool);
+    } catch (err) {
+      // Nothing half-made stays behind: the directory we created goes again.
+      if (created) await destroyDatasetStorage(fs, runner, { path: full, kind: backend.kind, zfsName: backend.zfsName }).catch((e: Error) => this.log.error({ path: full, err: e.message }, 'could not undo dataset creation'));
+      if (isUniqueViolation(err)) throw DomainError.conflict(`Dataset ${relativePath} exists in pool ${pool.name}.`);
+      throw err;
+    }
+  }
+
+  async update(id: string, body: DatasetUpdate): Promise<Dataset> {
+    const ctx = await this.context(id);
+    const { dataset, pool } = ctx;
+    const errors: FieldError[] = [];
+    const uid = body.owner !== undefined ? await this.resolveAccount('user', body.owner, 'owner', errors) : undefined;
+    const gid = body.group !== undefined ? await this.resolveAccount('group', body.group, 'group', errors) : undefined;
+    const acl = body.acl !== undefined ? await this.resolveAcl(body.acl, 'acl', errors) : undefined;
+    if (acl?.length && !pool.capabilities.posixAcl.available) {
+      errors.push({ field: 'acl', message: `POSIX ACLs are not available on pool ${pool.name}: ${pool.capabilities.posixAcl.reason}` });
+    }
+    if (body.quotaBytes !== undefined && body.quotaBytes !== null) {
+      const used = await this.usedForQuota(ctx);
+      if (used && used.bytes > body.quotaBytes) {
+        errors.push({ field: 'quotaBytes', message: `must be at least the ${used.bytes} bytes the dataset already uses (measured ${used.at.toISOString()})` });
+      }
+    }
+    if (errors.length) throw DomainError.validation(errors);
+    const touchesHost = uid !== undefined || gid !== undefined || body.mode !== undefined || acl !== undefined || body.quotaBytes !== undefined;
+    if (touchesHost) {
+      await this.pools.assertOnline(pool);
+      await this.assertInPlace(ctx);
+    }
+    const { fs, runner } = this.host;
+    const mode = body.mode !== undefined ? Number.parseInt(body.mode, 8) : dataset.mode;
+    if (uid !== undefined || gid !== undefined) {
+      await fs.chown(ctx.path, uid ?? dataset.uid, gid ?? dataset.gid);
+      dataset.uid = uid ?? dataset.uid;
+      dataset.gid = gid ?? dataset.gid;
+    }
+    if (body.mode !== undefined || uid !== undefined || gid !== undefined) await fs.chmod(ctx.path, mode);
+    dataset.mode = mode;
+    if (acl !== undefined || (body.mode !== undefined && dataset.acl.length)) {
+      dataset.acl = acl ?? dataset.acl;
+      await applyAcl(runner, ctx.path, mode, this.hostAcl(dataset.acl));
+    }
+    if (body.quotaBytes !== undefined) {
+      if (body.quotaBytes === null) {
+        if (dataset.hardQuotaKind) await setHardQuota(runner, dataset.hardQuotaKind, { path: ctx.path, mountPoint: pool.mountPoint, zfsName: dataset.zfsName, projectId: dataset.projectId }, null);
+        Object.assign(dataset, { quotaBytes: null, quotaKind: null, hardQuotaKind: null, quotaExceeded: false });
+      } else {
+        const plan = dataset.hardQuotaKind
+          ? { quotaKind: 'hard' as const, hardKind: dataset.hardQuotaKind, projectId: dataset.projectId }
+          : await this.quotaPlan(pool, { kind: dataset.backend, zfsName: dataset.zfsName }, ctx.path);
+        if (plan.hardKind) await setHardQuota(runner, plan.hardKind, { path: ctx.path, mountPoint: pool.mountPoint, zfsName: dataset.zfsName, projectId: plan.projectId }, body.quotaBytes);
+        Object.assign(dataset, {
+          quotaBytes: body.quotaBytes,
+          quotaKind: plan.quotaKind,
+          hardQuotaKind: plan.hardKind,
+          projectId: plan.projectId,
+          quotaExceeded: dataset.usedBytes !== null && dataset.usedBytes > body.quotaBytes,
+        });
+      }
+    }
+    if (body.comment !== undefined) dataset.comment = body.comment;
+    await this.datasets.save(dataset);
+    this.setGauges(dataset, pool);
+    return this.toDto(dataset, pool);
+  }
+
+  /** Deletes as a job; refused while nested datasets or dependants (shares) use it. */
+  async remove(id: string, keepData: boolean, actor: string | null): Promise<Job> {
+    const ctx = await this.context(id);
+    const { dataset, pool } = ctx;
+    const children = await this.descendants(dataset);
+    const dependants: StorageDependant[] = children.map((d) => ({ kind: 'dataset', id: d.id, name: d.relativePath, path: path.join(pool.path, d.relativePath) }));
+    dependants.push(...(await this.dependents.find({ kind: 'dataset', id: dataset.id, name: dataset.relativePath, path: ctx.path, poolId: pool.id })));
+    if (dependants.length) {
+      throw DomainError.conflict(`Dataset ${dataset.relativePath} is in use: ${dependants.map((d) => `${d.kind} ${d.name}`).join(', ')}.`, { dependants });
+    }
+    if (!keepData) {
+      await this.pools.assertOnline(pool);
+      await this.assertInPlace(ctx);
+    }
+    const { job } = await this.jobs.start(
+      'dataset.delete',
+      (job) =>
+        this.locks.run(id, async () => {
+          job.log(`${keepData ? 'Forgetting' : 'Deleting'} dataset ${dataset.relativePath} of pool ${pool.name} (${ctx.path})`);
+          if (!keepData) {
+            await this.assertInPlace(ctx);
+            job.progress(10, 'removing data');
+            await destroyDatasetStorage(this.host.fs, this.host.runner, { path: ctx.path, kind: dataset.backend, zfsName: dataset.zfsName });
+            if (dataset.hardQuotaKind === 'xfs-project') {
+              // The project's limit outlives the directory; release it.
+              await setHardQuota(this.host.runner, 'xfs-project', { path: ctx.path, mountPoint: pool.mountPoint, projectId: dataset.projectId }, null).catch((e: Error) => job.log(`could not clear the XFS project quota: ${e.message}`, 'warn'));
+            }
+          }
+          await this.datasets.delete({ id });
+          this.usedGauge.remove({ pool: pool.name, dataset: dataset.relativePath });
+          this.quotaGauge.remove({ pool: pool.name, dataset: dataset.relativePath });
+          job.log(keepData ? `The data stays in ${ctx.path}.` : 'Deleted.');
+          return { datasetId: id, path: ctx.path, keepData };
+        }),
+      { actor },
+    );
+    return job;
+  }
+
+  /** After a whole-dataset restore the root has the snapshot's owner and mode again. */
+  async syncRootMetadata(id: string, st: { uid: number; gid: number; mode: number }): Promise<void> {
+    await this.datasets.update(id, { uid: st.uid, gid: st.gid, mode: st.mode });
+  }
+
+  /** The dataset directory is still where the database says, not replaced by a symlink to elsewhere. */
+  private async assertInPlace(ctx: DatasetContext): Promise<void> {
+    const real = await this.host.fs.realpath(ctx.path).catch(() => null);
+    if (real !== ctx.path) {
+      throw DomainError.conflict(`${ctx.path} is ${real ? `a link to ${real}` : 'missing'}; refusing to change it.`, { path: ctx.path, resolvesTo: real });
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Usage
+  // ---------------------------------------------------------------------------------------------
+
+  /** Starts a bounded measurement as a job. */
+  async measure(id: string, actor: string | null): Promise<Job> {
+    const ctx = await this.context(id);
+    await this.pools.assertOnline(ctx.pool);
+    const { job } = await this.jobs.start(
+      'dataset.usage',
+      (job) =>
+        this.locks.run(id, async () => {
+          job.log(`Measuring ${ctx.path}`);
+          const result = await this.measureNow(ctx, job.signal);
+          job.log(`${result.bytes} bytes in ${result.entries} entries${result.complete ? '' : ` (incomplete: ${result.reason})`}`);
+          return result;
+        }),
+      { actor, eventAccess: 'viewer' },
+    );
+    return job;
+  }
+
+  /**
+   * Walks the dataset within the configured budget, stores the figure and announces quota changes
+   * (`dataset.quota-exceeded` when a quota is passed, `dataset.quota-ok` when back under).
+   */
+  async measureNow(ctx: DatasetContext, signal?: AbortSignal): Promise<UsageResult> {
+    const result = await measureUsage(this.host.fs, ctx.path, {
+      exclude: new Set(await this.usageExclusions(ctx)),
+      maxEntries: this.options.usageMaxEntries,
+      maxMs: this.options.usageMaxMs,
+      signal,
+    });
+    const fresh = await this.datasets.findOneBy({ id: ctx.dataset.id });
+    if (!fresh) return result;
+    const exceeded = fresh.quotaBytes !== null && result.bytes > fresh.quotaBytes;
+    await this.datasets.update(fresh.id, { usedBytes: result.bytes, usedBytesAt: this.clock.now(), usedComplete: result.complete, quotaExceeded: exceeded });
+    Object.assign(fresh, { usedBytes: result.bytes, quotaExceeded: exceeded });
+    this.setGauges(fresh, ctx.pool);
+    if (exceeded !== ctx.dataset.quotaExceeded) {
+      const data = { datasetId: fresh.id, poolId: ctx.pool.id, path: ctx.path, usedBytes: result.bytes, quotaBytes: fresh.quotaBytes, quotaKind: fresh.quotaKind };
+      if (exceeded) this.log.warn(data, 'dataset quota exceeded');
+      this.events.publish({ type: exceeded ? 'dataset.quota-exceeded' : 'dataset.quota-ok', access: 'viewer', data: { ...data, severity: exceeded ? 'warning' : 'info' } });
+    }
+    ctx.dataset.usedBytes = result.bytes;
+    ctx.dataset.quotaExceeded = exceeded;
+    return result;
+  }
+
+  private async measureQuietly(id: string): Promise<void> {
+    try {
+      const ctx = await this.context(id);
+      await this.locks.run(id, () => this.measureNow(ctx));
+    } catch (err) {
+      this.log.warn({ datasetId: id, err: (err as Error).message }, 'dataset measurement failed');
+    }
+  }
+
+  private setGauges(d: DatasetEntity, pool: PoolEntity): void {
+    const labels = { pool: pool.name, dataset: d.relativePath };
+    if (d.usedBytes !== null) this.usedGauge.set(labels, d.usedBytes);
+    if (d.quotaBytes !== null) this.quotaGauge.set(labels, d.quotaBytes);
+    else this.quotaGauge.remove(labels);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  async toDto(d: DatasetEntity, pool: PoolEntity): Promise<Dataset> {
+    const acl = await Promise.all(
+      d.acl.map(async (e) => ({
+        tag: e.tag,
+        id: e.id,
+        name: e.id === null ? null : e.tag === 'user' ? await this.names.user(e.id) : await this.names.group(e.id),
+        perms: `${e.perms.includes('r') ? 'r' : '-'}${e.perms.includes('w') ? 'w' : '-'}${e.perms.includes('x') ? 'x' : '-'}`,
+        default: e.default,
+      })),
+    );
+    return {
+      id: d.id,
+      poolId: d.poolId,
+      parentId: d.parentId,
+      name: d.name,
+      path: path.join(pool.path, d.relativePath),
+      relativePath: d.relativePath,
+      backend: d.backend,
+      snapshotDriver: d.snapshotDriver,
+      owner: { uid: d.uid, name: await this.names.user(d.uid) },
+      group: { gid: d.gid, name: await this.names.group(d.gid) },
+      mode: octal(d.mode),
+      acl,
+      quotaBytes: d.quotaBytes,
+      quotaKind: d.quotaBytes === null ? null : d.quotaKind,
+      quotaExceeded: d.quotaExceeded,
+      usedBytes: d.usedBytes,
+      usedBytesAt: d.usedBytesAt ? d.usedBytesAt.toISOString() : null,
+      usedComplete: d.usedComplete,
+      comment: d.comment,
+      previousVersions: { mountpoint: path.join(pool.path, d.relativePath), ...this.host.drivers[d.snapshotDriver].shadow },
+      createdAt: d.createdAt.toISOString(),
+      updatedAt: d.updatedAt.toISOString(),
+    };
+  }
+}

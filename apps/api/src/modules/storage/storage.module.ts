@@ -1,0 +1,53 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SystemModule } from '../system/system.module';
+import { DatasetLocks } from './dataset-locks';
+import { AccountNames } from './datasets/account-names';
+import { DatasetUsageService } from './datasets/dataset-usage.service';
+import { DatasetsController } from './datasets/datasets.controller';
+import { DatasetsService } from './datasets/datasets.service';
+import { DatasetEntity } from './entities/dataset.entity';
+import { PoolEntity } from './entities/pool.entity';
+import { SnapshotTaskDatasetEntity, SnapshotTaskEntity } from './entities/snapshot-task.entity';
+import { SnapshotEntity } from './entities/snapshot.entity';
+import { PoolDependents } from './pools/pool-dependents';
+import { PoolMonitorService } from './pools/pool-monitor.service';
+import { PoolsController } from './pools/pools.controller';
+import { PoolsService } from './pools/pools.service';
+import { StorageUsageService } from './pools/storage-usage.service';
+import { SnapshotSchedulerService } from './snapshot-tasks/snapshot-scheduler.service';
+import { SnapshotTasksController } from './snapshot-tasks/snapshot-tasks.controller';
+import { SnapshotTasksService } from './snapshot-tasks/snapshot-tasks.service';
+import { SnapshotsController } from './snapshots/snapshots.controller';
+import { SnapshotsService } from './snapshots/snapshots.service';
+import { createStorageHost, defaultStorageOptions, STORAGE_CLOCK, STORAGE_HOST, STORAGE_OPTIONS, type StorageClock } from './storage-host';
+
+/**
+ * Storage: pools (registered mounts), datasets (directories, subvolumes or ZFS file systems in them),
+ * snapshots (zfs, btrfs or hard-link copies, shown to SMB clients as Previous Versions) and
+ * scheduled snapshot tasks with retention. Other modules use PoolsService.resolveInPool,
+ * PoolDependents, SnapshotsService.previousVersionsFor and StorageUsageService (docs/storage.md).
+ */
+@Module({
+  imports: [SystemModule, TypeOrmModule.forFeature([PoolEntity, DatasetEntity, SnapshotEntity, SnapshotTaskEntity, SnapshotTaskDatasetEntity])],
+  controllers: [PoolsController, DatasetsController, SnapshotsController, SnapshotTasksController],
+  providers: [
+    { provide: STORAGE_HOST, useFactory: createStorageHost },
+    // One clock object per app: tests replace its `now` on the instance to drive time.
+    { provide: STORAGE_CLOCK, useFactory: (): StorageClock => ({ now: () => new Date() }) },
+    { provide: STORAGE_OPTIONS, useValue: defaultStorageOptions },
+    PoolDependents,
+    DatasetLocks,
+    AccountNames,
+    PoolsService,
+    PoolMonitorService,
+    StorageUsageService,
+    DatasetsService,
+    DatasetUsageService,
+    SnapshotsService,
+    SnapshotTasksService,
+    SnapshotSchedulerService,
+  ],
+  exports: [PoolsService, PoolDependents, SnapshotsService, StorageUsageService, DatasetsService],
+})
+export class StorageModule {}

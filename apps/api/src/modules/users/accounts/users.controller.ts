@@ -1,0 +1,45 @@
+import { Body, Controller, Param, Query } from '@nestjs/common';
+import {
+  usersApi,
+  type CreateUserRequest,
+  type DeleteResult,
+  type DeleteUserQuery,
+  type IdParams,
+  type ResponseOf,
+  type UpdateUserRequest,
+  type User,
+  type UserChange,
+  type UserListQuery,
+} from '@moxnas/contracts';
+import { Route } from '../../../core/http/route.decorator';
+import { UsersService } from './users.service';
+
+@Controller()
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Route(usersApi.list)
+  list(@Query() query: UserListQuery): Promise<ResponseOf<typeof usersApi.list>> {
+    return this.users.list(query);
+  }
+
+  @Route(usersApi.get)
+  get(@Param() params: IdParams): Promise<User> {
+    return this.users.get(params.id);
+  }
+
+  @Route(usersApi.create)
+  create(@Body() body: CreateUserRequest): Promise<UserChange> {
+    return this.users.create(body);
+  }
+
+  @Route(usersApi.update)
+  update(@Param() params: IdParams, @Body() body: UpdateUserRequest): Promise<UserChange> {
+    return this.users.update(params.id, body);
+  }
+
+  @Route(usersApi.delete)
+  delete(@Param() params: IdParams, @Query() query: DeleteUserQuery): Promise<DeleteResult> {
+    return this.users.delete(params.id, query.keepFiles);
+  }
+}

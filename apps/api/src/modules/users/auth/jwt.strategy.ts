@@ -1,0 +1,69 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { API_TOKEN_PREFIX } from '@moxnas/contracts';
+import type { FastifyRequest } from 'fastify';
+import { Strategy } from 'passport-jwt';
+import { DomainError } from '../../../core/errors/domain-error';
+import { JWT_SECRET } from '../users.tokens';
+import { JWT_AUDIENCE, JWT_ISSUER, type AccessClaims } from './access-tokens';
+import { AuthStateService } from './auth-state.service';
+import type { Identity } from './identity';
+
+/** The bearer credential of a request, or null. */
+export function bearerToken(req: Pick<FastifyRequest, 'headers'>): string | null {
+  const header = req.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer[ ]+([^\s]+)$/i.exec(header) : null;
+  return match ? match[1] : null;
+}
+
+function jwtFromRequest(req: FastifyRequest): string | null {
+  const token = bearerToken(req);
+  return token && !token.startsWith(API_TOKEN_PREFIX) ? token : null;
+}
+
+function isClaims(payload: unknown): payload is AccessClaims {
+  const p = payload as Partial<AccessClaims> | null;
+  return !!p && p.typ === 'access' && typeof p.sub === 'string' && typeof p.sid === 'string' && Number.isInteger(p.ver);
+}
+
+/**
+ * Access JWTs: signature (HS256 only, so `alg: none` and algorithm confusion are refused), expiry,
+ * issuer and audience by passport-jwt; then revocation (token version, session) from the cache
+ * with the database behind it.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'moxnas-jwt') {
+  constructor(
+    @Inject(JWT_SECRET) secret: string,
+    private readonly state: AuthStateService,
+  ) {
+    super({
+      jwtFromRequest,
+      secretOrKey: secret,
+      algorithms: ['HS256'],
+      issuer: JWT_ISSUER,
+      audience: JWT_AUDIENCE,
+      ignoreExpiration: false,
+    });
+  }
+
+  async validate(payload: unknown): Promise<Identity> {
+    if (!isClaims(payload)) throw new DomainError('UNAUTHORIZED', 'The access token is not valid.');
+    const user = await this.state.user(payload.sub);
+    if (!user) throw new DomainError('UNAUTHORIZED', 'The account no longer exists.');
+    if (user.disabled) throw new DomainError('UNAUTHORIZED', 'The account is disabled.');
+    if (user.tokenVersion !== payload.ver || !(await this.state.sessionActive(payload.sid, payload.sub))) {
+      throw new DomainError('UNAUTHORIZED', 'The access token has been revoked; log in again.');
+    }
+    return {
+      userId: user.id,
+      username: user.username,
+      fullName: user.fullName,
+      role: user.role,
+      method: 'session',
+      sessionId: payload.sid,
+      mustChangePassword: user.mustChangePassword,
+      totpEnabled: user.totpEnabled,
+    };
+  }
+}

@@ -1,0 +1,56 @@
+import { CacheService } from '../../../core/cache/cache.service';
+import { loadConfig } from '../../../core/config/config';
+import type { Clock } from '../clock';
+import { LOGIN_POLICY, LoginLimiter } from './login-limiter';
+
+class FixedClock implements Clock {
+  constructor(public at: Date) {}
+  now(): Date {
+    return this.at;
+  }
+}
+
+describe('LoginLimiter', () => {
+  let cache: CacheService;
+  let clock: FixedClock;
+  let limiter: LoginLimiter;
+
+  beforeEach(() => {
+    // The in-process cache: the same store the app uses without REDIS_URL.
+    cache = new CacheService(loadConfig({}, '/tmp'));
+    clock = new FixedClock(new Date('2025-01-01T00:00:00Z'));
+    limiter = new LoginLimiter(cache, clock);
+  });
+
+  it('locks a name after the configured failures and says for how long', async () => {
+    for (let i = 1; i < LOGIN_POLICY.failuresBeforeLock; i++) expect(await limiter.failed('alice')).toBeUndefined();
+    const locked = await limiter.failed('alice');
+    expect(locked).toMatchObject({ code: 'LOCKED' });
+    expect(locked?.details?.['retryAfterSeconds']).toBeGreaterThan(LOGIN_POLICY.lockSeconds - 5);
+    await expect(limiter.admit('10.0.0.1', 'alice', null)).rejects.toMatchObject({ code: 'LOCKED' });
+    // The name is matched case-insensitively, so "Alice" is the same lock.
+    await expect(limiter.admit('10.0.0.1', 'Alice', null)).rejects.toMatchObject({ code: 'LOCKED' });
+    await expect(limiter.admit('10.0.0.1', 'bob', null)).resolves.toBeUndefined();
+  });
+
+  it('forgets failures after a success', async () => {
+    for (let i = 1; i < LOGIN_POLICY.failuresBeforeLock; i++) await limiter.failed('alice');
+    await limiter.succeeded('alice');
+    expect(await limiter.failed('alice')).toBeUndefined();
+  });
+
+  it('lets the owner in once the password was changed after the lock', async () => {
+    for (let i = 0; i < LOGIN_POLICY.failuresBeforeLock; i++) await limiter.failed('alice');
+    const before = new Date(clock.at.getTime() - 1000);
+    await expect(limiter.admit('10.0.0.1', 'alice', before)).rejects.toMatchObject({ code: 'LOCKED' });
+    await expect(limiter.admit('10.0.0.1', 'alice', new Date(clock.at.getTime() + 1000))).resolves.toBeUndefined();
+    await expect(limiter.admit('10.0.0.1', 'alice', null)).resolves.toBeUndefined();
+  });
+
+  it('rate-limits per address and per name', async () => {
+    for (let i = 0; i < LOGIN_POLICY.perIpPerMinute; i++) await limiter.admit('10.0.0.2', `user${i}`, null);
+    await expect(limiter.admit('10.0.0.2', 'someone', null)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    for (let i = 0; i < LOGIN_POLICY.perUserPerMinute; i++) await limiter.admit(`10.1.0.${i}`, 'carol', null);
+    await expect(limiter.admit('10.2.0.1', 'carol', null)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+  });
+});

@@ -1,0 +1,97 @@
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogTitle from '@mui/material/DialogTitle';
+import List from '@mui/material/List';
+import ListItemButton from '@mui/material/ListItemButton';
+import ListItemText from '@mui/material/ListItemText';
+import Typography from '@mui/material/Typography';
+import type { RevisionSummary, ServiceStatus } from '@moxnas/contracts';
+import { useState } from 'react';
+import { DiffView } from '../../../components/diff-view';
+import { ErrorAlert } from '../../../components/error-alert';
+import { PageLoader } from '../../../components/page-loader';
+import { StatusChip } from '../../../components/status-chip';
+import { formatDateTime } from '../../../lib/format';
+import { useDiff, useRevisions } from '../api/services';
+
+/** The previous revision of the same file, which a revision is compared with. */
+function previousOf(revisions: readonly RevisionSummary[], index: number): RevisionSummary | undefined {
+  const current = revisions[index];
+  return revisions.slice(index + 1).find((r) => r.path === current.path);
+}
+
+export function RevisionsDialog({ service, onClose }: { service: ServiceStatus; onClose: () => void }) {
+  const revisions = useRevisions(service.id);
+  const [selected, setSelected] = useState(0);
+  const list = revisions.data ?? [];
+  const current = list[selected];
+  const previous = current ? previousOf(list, selected) : undefined;
+  const diff = useDiff(current && previous ? { id: service.id, from: previous.id, to: current.id } : null);
+
+  return (
+    <Dialog open onClose={onClose} maxWidth="lg" aria-labelledby="revisions-title">
+      <DialogTitle id="revisions-title">{service.name}: configuration revisions</DialogTitle>
+      <DialogContent dividers>
+        {revisions.isPending ? (
+          <PageLoader />
+        ) : revisions.isError ? (
+          <ErrorAlert error={revisions.error} onRetry={() => void revisions.refetch()} />
+        ) : list.length === 0 ? (
+          <Typography variant="body2" sx={{ color: 'text.secondary' }}>
+            No revisions yet. One is recorded each time MoxNAS writes this service’s configuration (a settings change or a share change).
+          </Typography>
+        ) : (
+          <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '280px 1fr' }, gap: 2 }}>
+            <List dense aria-label="Revisions" sx={{ maxHeight: 460, overflow: 'auto' }}>
+              {list.map((r, i) => (
+                <ListItemButton key={r.id} selected={i === selected} onClick={() => setSelected(i)}>
+                  <ListItemText
+                    primary={formatDateTime(r.createdAt)}
+                    secondary={`${r.path.split('/').pop() ?? r.path} · ${r.result}${r.actor ? ` · ${r.actor}` : ''}`}
+                  />
+                </ListItemButton>
+              ))}
+            </List>
+            {current && (
+              <Box sx={{ minWidth: 0 }}>
+                <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', mb: 1, flexWrap: 'wrap' }}>
+                  <Typography variant="subtitle2" component="code">
+                    {current.path}
+                  </Typography>
+                  <StatusChip status={current.result === 'failed' ? 'failed' : 'ok'} label={current.result} />
+                </Box>
+                {current.message && (
+                  <Typography variant="body2" sx={{ mb: 1 }}>
+                    {current.message}
+                  </Typography>
+                )}
+                {!previous ? (
+                  <Typography variant="body2" sx={{ color: 'text.secondary' }}>
+                    The first revision of this file: nothing to compare with.
+                  </Typography>
+                ) : diff.isPending ? (
+                  <PageLoader />
+                ) : diff.isError ? (
+                  <ErrorAlert error={diff.error} />
+                ) : (
+                  <>
+                    <Typography variant="caption" sx={{ color: 'text.secondary' }}>
+                      Changes since {formatDateTime(previous.createdAt)}
+                    </Typography>
+                    <DiffView diff={diff.data.diff} path={diff.data.path} />
+                  </>
+                )}
+              </Box>
+            )}
+          </Box>
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>Close</Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

@@ -1,0 +1,195 @@
+import AddIcon from '@mui/icons-material/Add';
+import FolderIcon from '@mui/icons-material/Folder';
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Checkbox from '@mui/material/Checkbox';
+import Chip from '@mui/material/Chip';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableContainer from '@mui/material/TableContainer';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Typography from '@mui/material/Typography';
+import { datasetsApi, snapshotsApi, type Dataset } from '@moxnas/contracts';
+import { useState } from 'react';
+import { ConfirmDialog } from '../../../components/confirm-dialog';
+import { EmptyState } from '../../../components/empty-state';
+import { ErrorAlert } from '../../../components/error-alert';
+import { PageLoader } from '../../../components/page-loader';
+import { useCan } from '../../../lib/auth';
+import { formatBytes, formatDateTime } from '../../../lib/format';
+import { useCreateSnapshot, useDatasets, useMeasureDataset, usePools, useRemoveDataset } from '../api/storage';
+import { DatasetCreateDialog } from './dataset-create-dialog';
+import { FilterSelect } from '../../../components/filter-select';
+
+function Usage({ d }: { d: Dataset }) {
+  const used = d.usedBytes === null ? 'not measured' : `${d.usedComplete ? '' : '≥ '}${formatBytes(d.usedBytes)}`;
+  if (d.quotaBytes === null) return <>{used}</>;
+  return (
+    <>
+      {used} of {formatBytes(d.quotaBytes)}{' '}
+      <Chip label={d.quotaKind === 'hard' ? 'hard quota' : 'soft quota'} variant="outlined" color={d.quotaExceeded ? 'error' : 'default'} />
+    </>
+  );
+}
+
+export function DatasetsTab() {
+  const [poolId, setPoolId] = useState('');
+  const pools = usePools();
+  const datasets = useDatasets(poolId || undefined);
+  const canCreate = useCan(datasetsApi.create);
+  const canRemove = useCan(datasetsApi.remove);
+  const canMeasure = useCan(datasetsApi.measure);
+  const canSnapshot = useCan(snapshotsApi.create);
+  const remove = useRemoveDataset();
+  const measure = useMeasureDataset();
+  const snapshot = useCreateSnapshot();
+  const [creating, setCreating] = useState(false);
+  const [removing, setRemoving] = useState<Dataset | null>(null);
+  const [keepData, setKeepData] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const poolName = (id: string) => pools.data?.find((p) => p.id === id)?.name ?? '?';
+  const hasPools = (pools.data?.length ?? 0) > 0;
+
+  return (
+    <>
+      <Box sx={{ display: 'flex', gap: 2, mb: 2, flexWrap: 'wrap', alignItems: 'center' }}>
+        <FilterSelect label="Pool" value={poolId || undefined} options={(pools.data ?? []).map((p) => ({ value: p.id, label: p.name }))} allLabel="All pools" onChange={(v) => setPoolId(v ?? '')} width={220} />
+        <Box sx={{ flex: 1 }} />
+        {canCreate && hasPools && (
+          <Button variant="contained" startIcon={<AddIcon />} onClick={() => setCreating(true)}>
+            Create dataset
+          </Button>
+        )}
+      </Box>
+      {notice && (
+        <Alert severity="info" onClose={() => setNotice(null)} sx={{ mb: 2 }}>
+          {notice}
+        </Alert>
+      )}
+      {[measure, snapshot].map((m, i) => (m.isError ? <ErrorAlert key={i} error={m.error} sx={{ mb: 2 }} /> : null))}
+      {datasets.isPending ? (
+        <PageLoader />
+      ) : datasets.isError ? (
+        <ErrorAlert error={datasets.error} onRetry={() => void datasets.refetch()} />
+      ) : datasets.data.length === 0 ? (
+        <EmptyState
+          icon={<FolderIcon />}
+          title="No datasets yet"
+          description={
+            !hasPools
+              ? 'Datasets live in pools: register a pool on the Pools tab first.'
+              : canCreate
+                ? 'Create a dataset for each kind of data (media, backups, homes): each gets its own permissions, quota and snapshots, and shares point at datasets.'
+                : 'An administrator creates datasets.'
+          }
+          action={
+            canCreate && hasPools ? (
+              <Button variant="contained" startIcon={<AddIcon />} onClick={() => setCreating(true)}>
+                Create dataset
+              </Button>
+            ) : undefined
+          }
+        />
+      ) : (
+        <TableContainer>
+          <Table size="small" aria-label="Datasets">
+            <TableHead>
+              <TableRow>
+                <TableCell>Dataset</TableCell>
+                <TableCell>Owner</TableCell>
+                <TableCell>Used</TableCell>
+                <TableCell>Snapshots</TableCell>
+                <TableCell align="right">Actions</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {datasets.data.map((d) => (
+                <TableRow key={d.id} hover>
+                  <TableCell>
+                    <Typography variant="body2" sx={{ fontWeight: 600 }}>
+                      {poolName(d.poolId)}/{d.relativePath}
+                    </Typography>
+                    <Typography variant="caption" sx={{ color: 'text.secondary' }}>
+                      {d.path}
+                      {d.comment ? ` · ${d.comment}` : ''}
+                    </Typography>
+                  </TableCell>
+                  <TableCell sx={{ whiteSpace: 'nowrap' }}>
+                    {d.owner.name ?? d.owner.uid}:{d.group.name ?? d.group.gid} <code>{d.mode}</code>
+                    {d.acl.length > 0 && <Chip label={`ACL ${d.acl.length}`} variant="outlined" sx={{ ml: 0.5 }} />}
+                  </TableCell>
+                  <TableCell>
+                    <Usage d={d} />
+                    {d.usedBytesAt && (
+                      <Typography variant="caption" component="div" sx={{ color: 'text.secondary' }}>
+                        measured {formatDateTime(d.usedBytesAt)}
+                      </Typography>
+                    )}
+                  </TableCell>
+                  <TableCell>{d.snapshotDriver}</TableCell>
+                  <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+                    {canSnapshot && (
+                      <Button
+                        size="small"
+                        loading={snapshot.isPending && snapshot.variables === d.id}
+                        onClick={() => snapshot.mutate(d.id, { onSuccess: (r) => setNotice(`Snapshot ${r.snapshot.name} of ${d.relativePath} is being taken; it appears on the Snapshots tab.`) })}
+                      >
+                        Snapshot
+                      </Button>
+                    )}
+                    {canMeasure && (
+                      <Button size="small" loading={measure.isPending && measure.variables === d.id} onClick={() => measure.mutate(d.id, { onSuccess: () => setNotice(`Measuring ${d.relativePath}; the figure updates when the job finishes.`) })}>
+                        Measure
+                      </Button>
+                    )}
+                    {canRemove && (
+                      <Button size="small" color="error" onClick={() => { setKeepData(false); setRemoving(d); }}>
+                        Delete
+                      </Button>
+                    )}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </TableContainer>
+      )}
+      {creating && pools.data && <DatasetCreateDialog pools={pools.data} initialPoolId={poolId || undefined} onClose={() => setCreating(false)} />}
+      <ConfirmDialog
+        open={removing !== null}
+        title="Delete dataset?"
+        subject={removing ? `dataset ${poolName(removing.poolId)}/${removing.relativePath}` : ''}
+        consequences={
+          <>
+            {keepData
+              ? 'MoxNAS forgets the dataset; its directory and snapshots stay on disk.'
+              : `Everything in ${removing?.path ?? 'it'} and all its snapshots are deleted. This cannot be undone.`}
+            <FormControlLabel sx={{ display: 'flex', mt: 1 }} control={<Checkbox checked={keepData} onChange={(e) => setKeepData(e.target.checked)} />} label="Keep the data on disk" />
+          </>
+        }
+        pending={remove.isPending}
+        error={remove.error}
+        onClose={() => {
+          setRemoving(null);
+          remove.reset();
+        }}
+        onConfirm={() =>
+          removing &&
+          remove.mutate(
+            { id: removing.id, keepData },
+            {
+              onSuccess: () => {
+                setNotice(`Deleting ${removing.relativePath}; progress is on the System page under Jobs.`);
+                setRemoving(null);
+              },
+            },
+          )
+        }
+      />
+    </>
+  );
+}

@@ -1,0 +1,55 @@
+import type { EndpointDef } from './endpoint';
+import { authApi, tokensApi } from './auth';
+import { healthApi } from './health';
+import { jobsApi } from './jobs';
+import { servicesApi } from './services';
+import { docsApi, metricsApi } from './metrics';
+import { auditApi, groupsApi, usersApi } from './users';
+import { systemApi } from './system';
+import { alertChannelsApi, alertsApi } from './alerts';
+import { networkApi } from './network';
+import { datasetsApi, poolsApi, snapshotsApi, snapshotTasksApi } from './storage';
+
+export * from './endpoint';
+export * from './auth';
+export * from './common';
+export * from './grammar';
+export * from './health';
+export * from './jobs';
+export * from './services';
+export * from './metrics';
+export * from './openapi';
+export * from './users';
+export * from './system';
+export * from './alerts';
+export * from './network';
+export * from './storage';
+
+/**
+ * Every endpoint of the API. Each module's contract file adds its group here; the API refuses to
+ * start when a route has no contract, and the OpenAPI document is built from this list.
+ */
+export const apiGroups = {
+  health: healthApi,
+  auth: authApi,
+  users: usersApi,
+  groups: groupsApi,
+  tokens: tokensApi,
+  audit: auditApi,
+  jobs: jobsApi,
+  services: servicesApi,
+  metrics: metricsApi,
+  system: systemApi,
+  alerts: alertsApi,
+  alertChannels: alertChannelsApi,
+  network: networkApi,
+  pools: poolsApi,
+  datasets: datasetsApi,
+  snapshots: snapshotsApi,
+  snapshotTasks: snapshotTasksApi,
+  docs: docsApi,
+} as const;
+
+export const allEndpoints: EndpointDef[] = Object.values(apiGroups).flatMap(
+  (group) => Object.values(group) as EndpointDef[],
+);

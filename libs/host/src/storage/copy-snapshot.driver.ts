@@ -1,0 +1,439 @@
+import path from 'node:path';
+import { Limiter } from './limiter';
+import { GMT_FORMAT, parseSnapshotName } from './snapshot-names';
+import {
+  SnapshotError,
+  type ModeMap,
+  type SnapshotCreateOptions,
+  type SnapshotDriver,
+  type SnapshotInfo,
+  type SnapshotRecordMeta,
+  type SnapshotStats,
+  type SnapshotTarget,
+} from './snapshot-driver';
+import type { ExactStat, LineWriter, StorageFs } from './storage-fs';
+
+/** The snapshot directory inside every copy/btrfs dataset; shadow_copy2's `shadow:snapdir`. */
+export const SNAPDIR = '.snapshots';
+/** Bookkeeping beside the trees: `<name>.json` (origin, stats) and `<name>.modes` (original modes). */
+export const META_DIR = '.moxnas';
+const TEMP_PREFIX = '.moxnas-tmp-';
+/** How many files are copied or linked at once: enough to keep the thread pool busy. */
+const CONCURRENCY = 16;
+/** Entries of one directory handled per batch, so a directory of a million files stays bounded. */
+const BATCH = 512;
+const WRITE_BITS = 0o222;
+const PROGRESS_EVERY_MS = 500;
+
+function errCode(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException)?.code;
+}
+
+function join(root: string, rel: string): string {
+  return rel ? path.join(root, rel) : root;
+}
+
+/** The original modes recorded for a snapshot (only entries that had write bits are listed). */
+class ManifestModes implements ModeMap {
+  constructor(private readonly modes: Map<string, number>) {}
+  original(rel: string, onDisk: number): number {
+    return this.modes.get(rel) ?? onDisk;
+  }
+}
+
+export async function readModes(fs: StorageFs, file: string): Promise<Map<string, number>> {
+  const modes = new Map<string, number>();
+  for await (const line of fs.readLines(file)) {
+    if (!line) continue;
+    const [rel, mode] = JSON.parse(line) as [string, number];
+    modes.set(rel, mode);
+  }
+  return modes;
+}
+
+/**
+ * Snapshots of plain file systems as hard-link trees (the `rsync --link-dest` idea, done in-process
+ * so progress, cancel and the mode manifest come from the same walk):
+ * - the first snapshot copies every file; later ones hard-link a file to the previous snapshot when
+ *   size, mtime, mode, owner and group are unchanged, and copy it otherwise, so unchanged files cost
+ *   one directory entry;
+ * - the tree is read-only (write bits removed from files, and from directories once populated), so
+ *   the shared inodes are not changed through a snapshot; the original modes go to a manifest
+ *   beside the tree, which restores use;
+ * - owner, group and mtime are kept; symlinks stay symlinks; hard links inside the dataset stay
+ *   hard links; sockets, fifos and devices are skipped;
+ * - the tree is built under a temporary name and renamed into place, so a snapshot either exists
+ *   complete or not at all.
+ * Not crash-consistent across files (nothing freezes the file system): a file written during the
+ * walk is captured as it was when read.
+ */
+export class CopySnapshotDriver implements SnapshotDriver {
+  readonly kind = 'copy' as const;
+  readonly shadow = { snapdir: SNAPDIR, format: GMT_FORMAT };
+
+  constructor(private readonly fs: StorageFs) {}
+
+  treePath(target: SnapshotTarget, name: string): string {
+    return path.join(target.path, SNAPDIR, name);
+  }
+
+  private metaPath(target: SnapshotTarget, name: string, ext: 'json' | 'modes'): string {
+    return path.join(target.path, SNAPDIR, META_DIR, `${name}.${ext}`);
+  }
+
+  async list(target: SnapshotTarget): Promise<SnapshotInfo[]> {
+    const dir = path.join(target.path, SNAPDIR);
+    const st = await this.fs.lstat(dir);
+    if (st?.type !== 'directory') return [];
+    const limiter = new Limiter(CONCURRENCY);
+    const found = (await this.fs.readdir(dir))
+      .map((entry) => ({ entry, takenAt: parseSnapshotName(entry.name) }))
+      .filter(({ entry, takenAt }) => takenAt && entry.type === 'directory' && entry.name.startsWith('@'));
+    const out = await Promise.all(
+      found.map(({ entry, takenAt }) => limiter.run(async (): Promise<SnapshotInfo> => ({ name: entry.name, takenAt: takenAt as Date, meta: await this.readMeta(target, entry.name) }))),
+    );
+    return out.sort((a, b) => a.takenAt.getTime() - b.takenAt.getTime());
+  }
+
+  private async readMeta(target: SnapshotTarget, name: string): Promise<SnapshotRecordMeta | null> {
+    try {
+      const text = await this.fs.readFile(this.metaPath(target, name, 'json'));
+      if (!text) return null;
+      const parsed = JSON.parse(text) as { taskId?: unknown; stats?: unknown };
+      return {
+        taskId: typeof parsed.taskId === 'string' ? parsed.taskId : null,
+        stats: parsed.stats && typeof parsed.stats === 'object' ? (parsed.stats as SnapshotStats) : null,
+      };
+    } catch {
+      return null;
+    }
+  }
+
+  async originalModes(target: SnapshotTarget, name: string): Promise<ModeMap> {
+    return new ManifestModes(await readModes(this.fs, this.metaPath(target, name, 'modes')));
+  }
+
+  async cleanup(target: SnapshotTarget): Promise<string[]> {
+    const dir = path.join(target.path, SNAPDIR);
+    if ((await this.fs.lstat(dir))?.type !== 'directory') return [];
+    const removed: string[] = [];
+    for (const entry of await this.fs.readdir(dir)) {
+      if (entry.name.startsWith(TEMP_PREFIX)) {
+        await removeTree(this.fs, path.join(dir, entry.name));
+        removed.push(entry.name);
+      }
+    }
+    const metaDir = path.join(dir, META_DIR);
+    if ((await this.fs.lstat(metaDir))?.type === 'directory') {
+      const names = new Set((await this.fs.readdir(dir)).map((e) => e.name));
+      for (const entry of await this.fs.readdir(metaDir)) {
+        // Manifests whose tree never made it (or was deleted by hand), and half-written manifests.
+        const base = entry.name.replace(/\.(json|modes)$/, '');
+        if (entry.name.includes('.moxnas-tmp-') || (base !== entry.name && !names.has(base))) {
+          await this.fs.rm(path.join(metaDir, entry.name), { force: true });
+          removed.push(`${META_DIR}/${entry.name}`);
+        }
+      }
+    }
+    return removed;
+  }
+
+  async delete(target: SnapshotTarget, name: string): Promise<void> {
+    if (!parseSnapshotName(name)) throw new SnapshotError('missing', `${name} is not a snapshot name`);
+    await removeTree(this.fs, this.treePath(target, name));
+    await this.fs.rm(this.metaPath(target, name, 'modes'), { force: true });
+    await this.fs.rm(this.metaPath(target, name, 'json'), { force: true });
+  }
+
+  async create(target: SnapshotTarget, options: SnapshotCreateOptions): Promise<SnapshotStats> {
+    const { fs } = this;
+    if (!parseSnapshotName(options.name) || !options.name.startsWith('@')) {
+      throw new SnapshotError('failed', `${options.name} is not a snapshot name`);
+    }
+    const root = await fs.lstat(target.path);
+    if (root?.type !== 'directory') throw new SnapshotError('missing', `${target.path} is not a directory`);
+    const snapdir = path.join(target.path, SNAPDIR);
+    await ensurePlainDir(fs, snapdir, 0o755);
+    await ensurePlainDir(fs, path.join(snapdir, META_DIR), 0o700);
+    const final = this.treePath(target, options.name);
+    if (await fs.lstat(final)) throw new SnapshotError('exists', `snapshot ${options.name} already exists`);
+    const temp = path.join(snapdir, `${TEMP_PREFIX}${options.name}`);
+    if (await fs.lstat(temp)) await removeTree(fs, temp);
+
+    let previousRoot: string | null = null;
+    let previousModes = new Map<string, number>();
+    let expectedFiles: number | null = null;
+    if (options.previous) {
+      const prev = this.treePath(target, options.previous);
+      if ((await fs.lstat(prev))?.type === 'directory') {
+        previousRoot = prev;
+        previousModes = await readModes(fs, this.metaPath(target, options.previous, 'modes'));
+        expectedFiles = (await this.readMeta(target, options.previous))?.stats?.files ?? null;
+      }
+    }
+
+    const modes = await fs.createLineWriter(this.metaPath(target, options.name, 'modes'));
+    const walk = new LinkTreeWalk(fs, {
+      source: target.path,
+      dest: temp,
+      previousRoot,
+      previousModes,
+      modes,
+      exclude: new Set([SNAPDIR, ...(target.exclude ?? [])]),
+      signal: options.signal,
+      onProgress: options.onProgress,
+      expectedFiles,
+      log: options.log,
+    });
+    try {
+      const stats = await walk.run();
+      await modes.commit();
+      const meta: SnapshotRecordMeta & { version: number; name: string; driver: string } = {
+        version: 1,
+        name: options.name,
+        driver: 'copy',
+        taskId: options.meta?.taskId ?? null,
+        stats,
+      };
+      await fs.writeFileAtomic(this.metaPath(target, options.name, 'json'), `${JSON.stringify(meta)}\n`, { mode: 0o600 });
+      await fs.rename(temp, final);
+      return stats;
+    } catch (err) {
+      await modes.abort().catch(() => undefined);
+      await removeTree(fs, temp).catch(() => undefined);
+      await fs.rm(this.metaPath(target, options.name, 'json'), { force: true }).catch(() => undefined);
+      await fs.rm(this.metaPath(target, options.name, 'modes'), { force: true }).catch(() => undefined);
+      if (options.signal?.aborted) throw new SnapshotError('cancelled', 'the snapshot was cancelled');
+      throw err;
+    }
+  }
+}
+
+/** mkdir unless present; refuses a symlink or a file in the way (it could point out of the dataset). */
+export async function ensurePlainDir(fs: StorageFs, dir: string, mode: number): Promise<void> {
+  const st = await fs.lstat(dir);
+  if (!st) {
+    await fs.mkdirExclusive(dir, mode);
+    return;
+  }
+  if (st.type !== 'directory') throw new SnapshotError('failed', `${dir} exists and is not a directory`);
+}
+
+/**
+ * rm -rf of a snapshot tree. Root ignores the missing write bits; anyone else gets them back on
+ * the directories first.
+ */
+export async function removeTree(fs: StorageFs, dir: string): Promise<void> {
+  try {
+    await fs.rm(dir, { recursive: true, force: true });
+  } catch (err) {
+    if (errCode(err) !== 'EACCES' && errCode(err) !== 'EPERM') throw err;
+    await makeDirsWritable(fs, dir);
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function makeDirsWritable(fs: StorageFs, dir: string): Promise<void> {
+  const st = await fs.lstat(dir);
+  if (st?.type !== 'directory') return;
+  await fs.chmod(dir, st.mode | 0o700);
+  for (const entry of await fs.readdir(dir)) {
+    if (entry.type === 'directory') await makeDirsWritable(fs, path.join(dir, entry.name));
+  }
+}
+
+interface WalkOptions {
+  source: string;
+  dest: string;
+  previousRoot: string | null;
+  previousModes: Map<string, number>;
+  modes: LineWriter;
+  /** Relative paths not to descend into. */
+  exclude: ReadonlySet<string>;
+  signal?: AbortSignal;
+  onProgress?: SnapshotCreateOptions['onProgress'];
+  expectedFiles: number | null;
+  log?: (message: string) => void;
+}
+
+/** One snapshot build: walks the dataset and fills the temporary tree. */
+class LinkTreeWalk {
+  private readonly limiter = new Limiter(CONCURRENCY);
+  private readonly stats: SnapshotStats = { files: 0, directories: 0, symlinks: 0, bytes: 0, newBytes: 0, linkedFiles: 0, copiedFiles: 0, skipped: 0 };
+  /** Files with several names in the dataset: first snapshot path per inode, to link the others to. */
+  private readonly inodes = new Map<string, Promise<string>>();
+  private lastProgress = 0;
+
+  constructor(
+    private readonly fs: StorageFs,
+    private readonly o: WalkOptions,
+  ) {}
+
+  async run(): Promise<SnapshotStats> {
+    const root = await this.fs.lstatExact(this.o.source);
+    if (!root) throw new SnapshotError('missing', `${this.o.source} disappeared`);
+    await this.fs.mkdirExclusive(this.o.dest, 0o700);
+    await this.dir('', root);
+    this.o.onProgress?.({ files: this.stats.files, bytes: this.stats.bytes, expectedFiles: this.o.expectedFiles });
+    return this.stats;
+  }
+
+  private checkpoint(): void {
+    if (this.o.signal?.aborted) throw new SnapshotError('cancelled', 'the snapshot was cancelled');
+  }
+
+  private progress(): void {
+    const now = Date.now();
+    if (!this.o.onProgress || now - this.lastProgress < PROGRESS_EVERY_MS) return;
+    this.lastProgress = now;
+    this.o.onProgress({ files: this.stats.files, bytes: this.stats.bytes, expectedFiles: this.o.expectedFiles });
+  }
+
+  private async record(rel: string, mode: number): Promise<void> {
+    if (mode & WRITE_BITS) await this.o.modes.write(JSON.stringify([rel, mode]));
+  }
+
+  /** Fills directory `rel` (already created in dest), then makes it read-only with the source's metadata. */
+  private async dir(rel: string, st: ExactStat): Promise<void> {
+    this.checkpoint();
+    const src = join(this.o.source, rel);
+    const dst = join(this.o.dest, rel);
+    let names: string[];
+    try {
+      names = (await this.limiter.run(() => this.fs.readdir(src))).map((e) => e.name);
+    } catch (err) {
+      // A directory removed during the walk is simply not in the snapshot.
+      if (errCode(err) === 'ENOENT' || errCode(err) === 'ENOTDIR') names = [];
+      else throw err;
+    }
+    names.sort();
+    for (let i = 0; i < names.length; i += BATCH) {
+      await Promise.all(
+        names.slice(i, i + BATCH).map((name) => {
+          const childRel = rel ? `${rel}/${name}` : name;
+          return this.o.exclude.has(childRel) ? undefined : this.entry(childRel);
+        }),
+      );
+    }
+    this.stats.directories++;
+    await this.fs.lchown(dst, st.uid, st.gid);
+    await this.fs.chmod(dst, st.mode & ~WRITE_BITS);
+    await this.fs.lutimes(dst, st.atimeMs, st.mtimeMs);
+    await this.record(rel, st.mode);
+  }
+
+  private async entry(rel: string): Promise<void> {
+    this.checkpoint();
+    const src = path.join(this.o.source, rel);
+    const st = await this.limiter.run(() => this.fs.lstatExact(src));
+    if (!st) return; // removed during the walk
+    const dst = path.join(this.o.dest, rel);
+    switch (st.type) {
+      case 'directory':
+        await this.fs.mkdirExclusive(dst, 0o700);
+        await this.dir(rel, st);
+        return;
+      case 'symlink':
+        await this.limiter.run(async () => {
+          await this.fs.symlink(await this.fs.readlink(src), dst);
+          await this.fs.lchown(dst, st.uid, st.gid);
+          await this.fs.lutimes(dst, st.atimeMs, st.mtimeMs);
+        });
+        this.stats.symlinks++;
+        return;
+      case 'file':
+        if (!(await this.file(rel, src, dst, st))) return;
+        this.stats.files++;
+        this.stats.bytes += st.size;
+        await this.record(rel, st.mode);
+        this.progress();
+        return;
+      default:
+        this.stats.skipped++;
+        if (this.stats.skipped <= 20) this.o.log?.(`skipped ${rel}: sockets, fifos and devices are not kept in snapshots`);
+    }
+  }
+
+  /** False when the file vanished before it could be read. */
+  private async file(rel: string, src: string, dst: string, st: ExactStat): Promise<boolean> {
+    if (st.nlink > 1) {
+      const key = `${st.dev}:${st.ino}`;
+      const first = this.inodes.get(key);
+      if (first) {
+        // Awaited outside the limiter: the first name may still be waiting for a slot.
+        const firstPath = await first.catch(() => null);
+        if (firstPath === null) return this.fileData(rel, src, dst, st);
+        await this.limiter.run(() => this.fs.link(firstPath, dst));
+        this.stats.linkedFiles++;
+        return true;
+      }
+      let done!: (p: string) => void;
+      let failed!: (e: unknown) => void;
+      const promise = new Promise<string>((resolve, reject) => ((done = resolve), (failed = reject)));
+      // The walk fails anyway when the first copy fails; nobody else may be waiting.
+      promise.catch(() => undefined);
+      this.inodes.set(key, promise);
+      try {
+        const kept = await this.fileData(rel, src, dst, st);
+        if (kept) done(dst);
+        else failed(new SnapshotError('missing', `${rel} vanished during the snapshot`));
+        return kept;
+      } catch (err) {
+        failed(err);
+        throw err;
+      }
+    }
+    return this.fileData(rel, src, dst, st);
+  }
+
+  private fileData(rel: string, src: string, dst: string, st: ExactStat): Promise<boolean> {
+    return this.limiter.run(async () => {
+      if (this.o.previousRoot && (await this.linkPrevious(rel, dst, st))) {
+        this.stats.linkedFiles++;
+        return true;
+      }
+      try {
+        // Not `+= await`: that reads the total before the await and loses concurrent additions.
+        const copied = await this.fs.copyFileData(src, dst, this.o.signal);
+        this.stats.newBytes += copied;
+      } catch (err) {
+        if (errCode(err) === 'ENOENT' || errCode(err) === 'ELOOP') {
+          // Removed (or replaced by a symlink) between lstat and open: leave it out.
+          await this.fs.rm(dst, { force: true });
+          return false;
+        }
+        throw err;
+      }
+      // chown before chmod: chown clears setuid/setgid bits.
+      await this.fs.lchown(dst, st.uid, st.gid);
+      await this.fs.chmod(dst, st.mode & ~WRITE_BITS);
+      await this.fs.lutimes(dst, st.atimeMs, st.mtimeMs);
+      this.stats.copiedFiles++;
+      return true;
+    });
+  }
+
+  /** Links to the previous snapshot's copy when the file is unchanged; false when it must be copied. */
+  private async linkPrevious(rel: string, dst: string, st: ExactStat): Promise<boolean> {
+    const prevPath = path.join(this.o.previousRoot as string, rel);
+    const prev = await this.fs.lstatExact(prevPath);
+    if (!prev || prev.type !== 'file') return false;
+    const mtimeDelta = prev.mtimeNs > st.mtimeNs ? prev.mtimeNs - st.mtimeNs : st.mtimeNs - prev.mtimeNs;
+    const unchanged =
+      prev.size === st.size &&
+      // utimes keeps microseconds, not nanoseconds.
+      mtimeDelta < 1000n &&
+      prev.uid === st.uid &&
+      prev.gid === st.gid &&
+      (this.o.previousModes.get(rel) ?? prev.mode) === st.mode;
+    if (!unchanged) return false;
+    try {
+      await this.fs.link(prevPath, dst);
+      return true;
+    } catch (err) {
+      // Too many links to one inode (ext4 allows 65000): start a fresh copy.
+      if (errCode(err) === 'EMLINK') return false;
+      throw err;
+    }
+  }
+}
