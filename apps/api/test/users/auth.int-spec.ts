@@ -46,6 +46,21 @@ describe(`authentication (${testBackend()} database)`, () => {
     expect((await me(res.body.accessToken)).body.username).toBe('admin');
   });
 
+  it('answers every one of many parallel requests right after login, for sessions and API tokens', async () => {
+    // Regression: passport bound its callbacks onto the shared strategy, so with a cold session
+    // cache one of two concurrent requests never got an answer.
+    const { res } = await login(app, 'admin', ADMIN_PASSWORD);
+    const fresh = res.body.accessToken;
+    const created = await app.request<{ token: string }>({ method: 'POST', url: '/api/tokens', token: fresh, body: { name: uniqueName('par'), role: 'viewer' } });
+    expect(created.status).toBe(201);
+    const answers = await Promise.all([
+      ...Array.from({ length: 8 }, () => me(fresh)),
+      ...Array.from({ length: 8 }, () => me(created.body.token)),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual(Array(16).fill(200));
+    expect(answers.map((a) => a.body.authMethod)).toEqual([...Array(8).fill('session'), ...Array(8).fill('token')]);
+  });
+
   it('answers an unknown user exactly like a wrong password, taking similar time', async () => {
     const ip = freshIp();
     const time = async (username: string) => {

@@ -72,7 +72,11 @@ export class AccessGuard implements CanActivate {
   }
 
   private authenticate(req: FastifyRequest, reply: FastifyReply, token: string): Promise<Identity> {
-    const strategy = token.startsWith(API_TOKEN_PREFIX) ? this.apiTokens : this.jwt;
+    // passport binds success/fail/error onto a strategy *instance* it is given, so concurrent
+    // requests sharing the singleton would overwrite each other's callbacks and one would never
+    // answer. A per-request object with the singleton as prototype is what passport does for
+    // strategies registered by name.
+    const strategy = Object.create(token.startsWith(API_TOKEN_PREFIX) ? this.apiTokens : this.jwt) as JwtStrategy | ApiTokenStrategy;
     return new Promise<Identity>((resolve, reject) => {
       passport.authenticate(strategy, { session: false }, (err: unknown, user: Identity | false, info: unknown) => {
         if (err) return reject(err);
