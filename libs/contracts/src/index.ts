@@ -9,6 +9,7 @@ import { systemApi } from './system';
 import { alertChannelsApi, alertsApi } from './alerts';
 import { networkApi } from './network';
 import { datasetsApi, poolsApi, snapshotsApi, snapshotTasksApi } from './storage';
+import { ftpSharesApi, nfsSharesApi, sharesApi, smbSharesApi } from './shares';
 
 export * from './endpoint';
 export * from './auth';
@@ -24,6 +25,7 @@ export * from './system';
 export * from './alerts';
 export * from './network';
 export * from './storage';
+export * from './shares';
 
 /**
  * Every endpoint of the API. Each module's contract file adds its group here; the API refuses to
@@ -47,6 +49,10 @@ export const apiGroups = {
   datasets: datasetsApi,
   snapshots: snapshotsApi,
   snapshotTasks: snapshotTasksApi,
+  shares: sharesApi,
+  smbShares: smbSharesApi,
+  nfsShares: nfsSharesApi,
+  ftpShares: ftpSharesApi,
   docs: docsApi,
 } as const;
 
