@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SessionUser, TokenResponse } from '@moxnas/contracts';
+import type { Alert, SessionUser, TokenResponse } from '@moxnas/contracts';
 import { CacheService } from '../../src/core/cache/cache.service';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { testBackend } from '../support/test-db';
@@ -91,6 +91,16 @@ describe(`authentication (${testBackend()} database)`, () => {
     expect(locked.res.body.details?.['retryAfterSeconds']).toBeGreaterThan(0);
     expect(Number(locked.res.headers['retry-after'])).toBeGreaterThan(0);
     expect(locked.res.body.message).toMatch(/try again in \d+ seconds/);
+
+    // The lockout is an alert (docs/alerts.md, class auth.lockout): a one-shot warning that expires with the lock.
+    const lockAlert = async () => {
+      const res = await app.request<{ items: Alert[] }>({ url: `/api/system/alerts?state=active&class=auth.lockout`, token: admin });
+      return res.body.items.find((a) => a.key === `auth.lockout:${user.username}`);
+    };
+    const deadline = Date.now() + 5_000;
+    while (!(await lockAlert()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await lockAlert()).toMatchObject({ class: 'auth.lockout', severity: 'warning', kind: 'one-shot', source: 'users', data: { username: user.username, retryAfterSeconds: 300 } });
+    expect((await lockAlert())!.expiresAt).not.toBeNull();
 
     // Unknown names lock the same way, so a lock reveals nothing about which names exist.
     const ghost = uniqueName('ghost');

@@ -8,6 +8,7 @@ import { ApplyEngine } from './apply/apply-engine';
 import { DAEMON_RELOADER } from './apply/managed-config';
 import { ServiceLock } from './apply/service-lock';
 import { ConfigContributions } from './configs/config-contributions';
+import { ServicesConfigSection } from './config-section';
 import { FtpManagedConfig } from './configs/ftp.config';
 import { NfsManagedConfig } from './configs/nfs.config';
 import { SmbManagedConfig } from './configs/smb.config';
@@ -38,6 +39,7 @@ import { SettingsStore } from './settings.store';
     DriftService,
     ServicesService,
     ReconcileService,
+    ServicesConfigSection,
   ],
   exports: [ApplyEngine, ConfigContributions, ReconcileService, ServicesService, SettingsStore, DaemonsService],
 })

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SystemModule } from '../system/system.module';
+import { StorageConfigSection } from './config-section';
 import { DatasetLocks } from './dataset-locks';
 import { AccountNames } from './datasets/account-names';
 import { DatasetUsageService } from './datasets/dataset-usage.service';
@@ -47,6 +48,7 @@ import { createStorageHost, defaultStorageOptions, STORAGE_CLOCK, STORAGE_HOST, 
     SnapshotsService,
     SnapshotTasksService,
     SnapshotSchedulerService,
+    StorageConfigSection,
   ],
   exports: [PoolsService, PoolDependents, SnapshotsService, StorageUsageService, DatasetsService],
 })

@@ -10,6 +10,7 @@ import { SESSION_VERIFIER } from '../../core/auth/session-verifier';
 import { APP_CONFIG, ConfigError, type AppConfig } from '../../core/config/config';
 import type { HostPaths } from '../../core/config/host-paths';
 import { COMMAND_RUNNER, HOST_FS, HOST_PATHS } from '../../core/host/host.module';
+import { SystemModule } from '../system/system.module';
 import { AccountsLock } from './accounts/accounts-lock';
 import { AdminBootstrapService } from './accounts/admin-bootstrap.service';
 import { GroupsController } from './accounts/groups.controller';
@@ -35,6 +36,7 @@ import { SessionVerifierService } from './auth/session-verifier.service';
 import { SessionsService } from './auth/sessions.service';
 import { TotpService } from './auth/totp.service';
 import { CLOCK, systemClock } from './clock';
+import { UsersConfigSection } from './config-section';
 import { ApiTokenEntity } from './entities/api-token.entity';
 import { AuditEntryEntity } from './entities/audit-entry.entity';
 import { AuthSessionEntity, RefreshTokenEntity } from './entities/auth-session.entity';
@@ -61,6 +63,8 @@ async function jwtSecret(config: AppConfig, files: CredentialFiles): Promise<str
 @Global()
 @Module({
   imports: [
+    // EventsService (auth.lockout) and ConfigBackupRegistry (the users section of the config export).
+    SystemModule,
     PassportModule,
     TypeOrmModule.forFeature([UserEntity, GroupEntity, UserGroupEntity, AuthSessionEntity, RefreshTokenEntity, ApiTokenEntity, AuditEntryEntity]),
   ],
@@ -96,6 +100,7 @@ async function jwtSecret(config: AppConfig, files: CredentialFiles): Promise<str
     UsersService,
     GroupsService,
     AdminBootstrapService,
+    UsersConfigSection,
     ApiTokensService,
     SessionVerifierService,
     { provide: SESSION_VERIFIER, useExisting: SessionVerifierService },

@@ -20,7 +20,6 @@ import {
 } from '@moxnas/host';
 import { Repository } from 'typeorm';
 import { DomainError } from '../../../core/errors/domain-error';
-import { MetricsService } from '../../../core/metrics/metrics.service';
 import { EventsService } from '../../system/events/events.service';
 import { JobsService } from '../../system/jobs/jobs.service';
 import { DatasetLocks } from '../dataset-locks';
@@ -52,8 +51,6 @@ const octal = (mode: number) => `0${(mode & 0o7777).toString(8).padStart(3, '0')
 @Injectable()
 export class DatasetsService {
   private readonly log = new Logger('storage');
-  private readonly usedGauge;
-  private readonly quotaGauge;
 
   constructor(
     @InjectRepository(DatasetEntity) private readonly datasets: Repository<DatasetEntity>,
@@ -66,11 +63,7 @@ export class DatasetsService {
     @Inject(STORAGE_HOST) private readonly host: StorageHost,
     @Inject(STORAGE_CLOCK) private readonly clock: StorageClock,
     @Inject(STORAGE_OPTIONS) private readonly options: StorageOptions,
-    metrics: MetricsService,
-  ) {
-    this.usedGauge = metrics.gauge('moxnas_dataset_used_bytes', 'Allocated bytes of a dataset’s live data (snapshots excluded), from the last measurement.', ['pool', 'dataset']);
-    this.quotaGauge = metrics.gauge('moxnas_dataset_quota_bytes', 'Quota of a dataset in bytes.', ['pool', 'dataset']);
-  }
+  ) {}
 
   // ---------------------------------------------------------------------------------------------
   // Queries
@@ -351,7 +344,6 @@ export class DatasetsService {
     }
     if (body.comment !== undefined) dataset.comment = body.comment;
     await this.datasets.save(dataset);
-    this.setGauges(dataset, pool);
     return this.toDto(dataset, pool);
   }
 
@@ -384,8 +376,6 @@ export class DatasetsService {
             }
           }
           await this.datasets.delete({ id });
-          this.usedGauge.remove({ pool: pool.name, dataset: dataset.relativePath });
-          this.quotaGauge.remove({ pool: pool.name, dataset: dataset.relativePath });
           job.log(keepData ? `The data stays in ${ctx.path}.` : 'Deleted.');
           return { datasetId: id, path: ctx.path, keepData };
         }),
@@ -445,7 +435,6 @@ export class DatasetsService {
     const exceeded = fresh.quotaBytes !== null && result.bytes > fresh.quotaBytes;
     await this.datasets.update(fresh.id, { usedBytes: result.bytes, usedBytesAt: this.clock.now(), usedComplete: result.complete, quotaExceeded: exceeded });
     Object.assign(fresh, { usedBytes: result.bytes, quotaExceeded: exceeded });
-    this.setGauges(fresh, ctx.pool);
     if (exceeded !== ctx.dataset.quotaExceeded) {
       const data = { datasetId: fresh.id, poolId: ctx.pool.id, path: ctx.path, usedBytes: result.bytes, quotaBytes: fresh.quotaBytes, quotaKind: fresh.quotaKind };
       if (exceeded) this.log.warn(data, 'dataset quota exceeded');
@@ -463,13 +452,6 @@ export class DatasetsService {
     } catch (err) {
       this.log.warn({ datasetId: id, err: (err as Error).message }, 'dataset measurement failed');
     }
-  }
-
-  private setGauges(d: DatasetEntity, pool: PoolEntity): void {
-    const labels = { pool: pool.name, dataset: d.relativePath };
-    if (d.usedBytes !== null) this.usedGauge.set(labels, d.usedBytes);
-    if (d.quotaBytes !== null) this.quotaGauge.set(labels, d.quotaBytes);
-    else this.quotaGauge.remove(labels);
   }
 
   // ---------------------------------------------------------------------------------------------

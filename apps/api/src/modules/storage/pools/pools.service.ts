@@ -28,7 +28,6 @@ import {
 import { QueryFailedError, Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../../core/config/config';
 import { DomainError } from '../../../core/errors/domain-error';
-import { MetricsService } from '../../../core/metrics/metrics.service';
 import { EventsService } from '../../system/events/events.service';
 import { DatasetEntity } from '../entities/dataset.entity';
 import { PoolEntity, type PoolSpaceRecord } from '../entities/pool.entity';
@@ -67,7 +66,6 @@ function driverFor(caps: PoolCapabilities): SnapshotDriverKind {
 @Injectable()
 export class PoolsService {
   private readonly log = new Logger('storage');
-  private readonly gauges;
 
   constructor(
     @InjectRepository(PoolEntity) private readonly pools: Repository<PoolEntity>,
@@ -77,15 +75,7 @@ export class PoolsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dependents: PoolDependents,
     private readonly events: EventsService,
-    metrics: MetricsService,
-  ) {
-    this.gauges = {
-      size: metrics.gauge('moxnas_pool_size_bytes', 'Size of the file system a pool is on, in bytes.', ['pool']),
-      used: metrics.gauge('moxnas_pool_used_bytes', 'Used bytes of the file system a pool is on.', ['pool']),
-      available: metrics.gauge('moxnas_pool_available_bytes', 'Bytes still available to unprivileged writers.', ['pool']),
-      up: metrics.gauge('moxnas_pool_up', '1 when the pool is mounted and writable, 0 when degraded.', ['pool']),
-    };
-  }
+  ) {}
 
   // ---------------------------------------------------------------------------------------------
   // Queries
@@ -200,7 +190,6 @@ export class PoolsService {
       if (isUniqueViolation(err)) throw DomainError.conflict(`A pool named ${body.name} or at ${real} exists.`);
       throw err;
     }
-    this.setGauges(row);
     this.log.log({ pool: row.name, path: real, fsType: mount.fsType, driver: row.snapshotDriver }, 'pool registered');
     return this.toDto(row, 0);
   }
@@ -213,7 +202,6 @@ export class PoolsService {
     if (body.name !== undefined && body.name !== row.name && (await this.pools.existsBy({ name: body.name }))) {
       throw DomainError.conflict(`A pool named ${body.name} exists.`);
     }
-    const previousName = row.name;
     Object.assign(row, {
       ...(body.name !== undefined ? { name: body.name } : {}),
       ...(body.description !== undefined ? { description: body.description } : {}),
@@ -227,8 +215,6 @@ export class PoolsService {
       if (isUniqueViolation(err)) throw DomainError.conflict(`A pool named ${body.name} exists.`);
       throw err;
     }
-    if (previousName !== row.name) this.removeGauges(previousName);
-    this.setGauges(row);
     return this.get(id);
   }
 
@@ -241,7 +227,6 @@ export class PoolsService {
       throw DomainError.conflict(`Pool ${row.name} is in use: ${dependants.map((d) => `${d.kind} ${d.name}`).join(', ')}.`, { dependants });
     }
     await this.pools.delete({ id });
-    this.removeGauges(row.name);
     this.log.log({ pool: row.name }, 'pool unregistered (data left on disk)');
   }
 
@@ -328,7 +313,6 @@ export class PoolsService {
       source: row.source,
       capabilities: row.capabilities,
     });
-    this.setGauges(row);
     const data = { poolId: row.id, name: row.name, path: row.path };
     if (row.health.status === 'degraded' && (before.status === 'online' || options.announce)) {
       this.log.warn({ pool: row.name, problems: row.health.problems }, 'pool degraded');
@@ -419,22 +403,6 @@ export class PoolsService {
   }
 
   // ---------------------------------------------------------------------------------------------
-
-  private setGauges(row: PoolEntity): void {
-    const labels = { pool: row.name };
-    this.gauges.up.set(labels, row.health.status === 'online' ? 1 : 0);
-    if (row.space) {
-      this.gauges.size.set(labels, row.space.totalBytes);
-      this.gauges.used.set(labels, row.space.usedBytes);
-      this.gauges.available.set(labels, row.space.availableBytes);
-    } else {
-      for (const g of [this.gauges.size, this.gauges.used, this.gauges.available]) g.remove(labels);
-    }
-  }
-
-  private removeGauges(name: string): void {
-    for (const g of Object.values(this.gauges)) g.remove({ pool: name });
-  }
 
   toDto(row: PoolEntity, datasetCount: number): Pool {
     return {

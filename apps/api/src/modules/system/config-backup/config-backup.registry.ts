@@ -20,7 +20,10 @@ export interface ConfigSection<T = unknown> {
   export(manager: EntityManager): Promise<T>;
   /** What importing `incoming` would change, compared with the database now. */
   plan(manager: EntityManager, incoming: T): Promise<ConfigChange[]>;
-  /** Replaces the module's desired state, inside the import transaction. */
+  /**
+   * Replaces the module's desired state, inside the import transaction (not called on a dry run).
+   * Database only: the host is for `afterImport`. A database error here rolls back every section.
+   */
   import(manager: EntityManager, incoming: T): Promise<void>;
   /** After the commit: bring the host in line (render and apply configs, accounts). */
   afterImport?(): Promise<void>;

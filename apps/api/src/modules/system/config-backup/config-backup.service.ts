@@ -7,7 +7,7 @@ import {
   type FieldError,
 } from '@moxnas/contracts';
 import type { SystemReader } from '@moxnas/host';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '../../../core/config/config';
 import { DomainError } from '../../../core/errors/domain-error';
@@ -126,7 +126,17 @@ export class ConfigBackupService {
         for (const { section, data } of ordered) {
           const changes = await section.plan(manager, data);
           planned.push({ name: section.name, status: changes.length ? 'changed' : 'unchanged', message: null, changes });
-          if (!dryRun) await section.import(manager, data);
+          if (!dryRun) {
+            try {
+              await section.import(manager, data);
+            } catch (err) {
+              // The schema checks what it can; a constraint the database still refuses is the file's fault, not a 500.
+              if (err instanceof QueryFailedError) {
+                throw DomainError.validation([{ field: `document.sections.${section.name}`, message: `conflicts with the database: ${(err.driverError as { detail?: string })?.detail ?? err.message}` }], 'The file does not import cleanly; nothing was changed.');
+              }
+              throw err;
+            }
+          }
         }
         if (dryRun) throw new DryRunRollback();
       });

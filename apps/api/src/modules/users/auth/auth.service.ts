@@ -59,7 +59,7 @@ export class AuthService {
     await this.limiter.admit(client.ip, input.username, user?.passwordChangedAt ?? null);
     // Unknown names cost the same argon2 work as wrong passwords and get the same answer.
     const ok = user ? await this.hasher.verify(user.passwordHash, input.password) : await this.hasher.verifyDummy(input.password);
-    if (!user || !ok) throw (await this.limiter.failed(input.username)) ?? new DomainError('UNAUTHORIZED', WRONG_CREDENTIALS);
+    if (!user || !ok) throw (await this.limiter.failed(input.username, client.ip)) ?? new DomainError('UNAUTHORIZED', WRONG_CREDENTIALS);
     this.audit.describe({ actor: { id: user.id, username: user.username } });
 
     if (user.disabled) throw new DomainError('FORBIDDEN', 'This account is disabled; ask an administrator.');
@@ -70,7 +70,7 @@ export class AuthService {
       if (!input.totp) throw new DomainError('UNAUTHORIZED', 'This account needs a TOTP code from its authenticator app.', undefined, { totpRequired: true });
       const step = await this.totp.check(user.totpSecret, input.totp, user.totpLastStep);
       if (step === null) {
-        throw (await this.limiter.failed(input.username)) ?? new DomainError('UNAUTHORIZED', 'Wrong or already used TOTP code.', undefined, { totpRequired: true });
+        throw (await this.limiter.failed(input.username, client.ip)) ?? new DomainError('UNAUTHORIZED', 'Wrong or already used TOTP code.', undefined, { totpRequired: true });
       }
       user.totpLastStep = step;
     }
@@ -132,7 +132,7 @@ export class AuthService {
     this.audit.describe({ target: `user:${user.username}` });
     if (!(await this.hasher.verify(user.passwordHash, input.currentPassword))) {
       // Counted like a failed login, so a stolen access token cannot be used to guess the password.
-      const locked = await this.limiter.failed(user.username);
+      const locked = await this.limiter.failed(user.username, client.ip);
       if (locked) throw locked;
       throw DomainError.validation([{ field: 'currentPassword', message: 'is not correct' }]);
     }

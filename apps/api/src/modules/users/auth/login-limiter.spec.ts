@@ -1,5 +1,6 @@
 import { CacheService } from '../../../core/cache/cache.service';
 import { loadConfig } from '../../../core/config/config';
+import { EventsService, type AppEvent } from '../../system/events/events.service';
 import type { Clock } from '../clock';
 import { LOGIN_POLICY, LoginLimiter } from './login-limiter';
 
@@ -14,12 +15,25 @@ describe('LoginLimiter', () => {
   let cache: CacheService;
   let clock: FixedClock;
   let limiter: LoginLimiter;
+  let published: AppEvent[];
 
   beforeEach(() => {
-    // The in-process cache: the same store the app uses without REDIS_URL.
+    // The in-process cache and event bus: the same the app uses without REDIS_URL.
     cache = new CacheService(loadConfig({}, '/tmp'));
+    const events = new EventsService(cache);
+    published = [];
+    events.subscribe((e) => published.push(e));
     clock = new FixedClock(new Date('2025-01-01T00:00:00Z'));
-    limiter = new LoginLimiter(cache, clock);
+    limiter = new LoginLimiter(cache, events, clock);
+  });
+
+  it('publishes auth.lockout once, when a failure locks the name', async () => {
+    for (let i = 1; i < LOGIN_POLICY.failuresBeforeLock; i++) await limiter.failed('Alice', '192.0.2.7');
+    expect(published).toEqual([]);
+    await limiter.failed('Alice', '192.0.2.7');
+    expect(published).toEqual([
+      { type: 'auth.lockout', access: 'operator', data: { username: 'alice', retryAfterSeconds: LOGIN_POLICY.lockSeconds, address: '192.0.2.7' }, at: expect.any(String) },
+    ]);
   });
 
   it('locks a name after the configured failures and says for how long', async () => {

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { AlertSourceEvent } from '@moxnas/contracts';
 import { CacheService } from '../../../core/cache/cache.service';
 import { DomainError } from '../../../core/errors/domain-error';
+import { EventsService } from '../../system/events/events.service';
 import { CLOCK, type Clock } from '../clock';
 
 /**
@@ -41,6 +43,7 @@ function rateLimitedError(retryAfterMs: number): DomainError {
 export class LoginLimiter {
   constructor(
     private readonly cache: CacheService,
+    private readonly events: EventsService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -68,13 +71,24 @@ export class LoginLimiter {
     }
   }
 
-  /** Records a failure; returns the lock error when this failure locked the name. */
-  async failed(username: string): Promise<DomainError | undefined> {
+  /**
+   * Records a failure; returns the lock error when this failure locked the name, and then publishes
+   * `auth.lockout` (the alerts module raises a one-shot warning that expires with the lock). The
+   * event names the normalised login name as typed, known account or not: the alert is for
+   * operators, and a guessing attack on a name that does not exist is worth seeing too.
+   */
+  async failed(username: string, address?: string): Promise<DomainError | undefined> {
     const name = nameKey(username);
     const failures = await this.cache.incr(`auth:fail:${name}`, LOGIN_POLICY.failureWindowSeconds);
     if (failures < LOGIN_POLICY.failuresBeforeLock) return undefined;
     await this.cache.set(`auth:lock:${name}`, String(this.clock.now().getTime()), LOGIN_POLICY.lockSeconds);
     await this.cache.del(`auth:fail:${name}`);
+    const data: AlertSourceEvent<'auth.lockout'> = {
+      username: username.trim().toLowerCase().slice(0, 64) || '(empty)',
+      retryAfterSeconds: LOGIN_POLICY.lockSeconds,
+      ...(address ? { address } : {}),
+    };
+    this.events.publish({ type: 'auth.lockout', access: 'operator', data });
     return lockedError(LOGIN_POLICY.lockSeconds * 1000);
   }
 

@@ -1,0 +1,342 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { DatasetName, PoolCapabilities, PoolName, Retention, SnapshotDriverKind, type ConfigChange } from '@moxnas/contracts';
+import { In, type EntityManager } from 'typeorm';
+import { z } from 'zod';
+import { ConfigBackupRegistry } from '../system/config-backup/config-backup.registry';
+import { DatasetEntity } from './entities/dataset.entity';
+import { PoolEntity } from './entities/pool.entity';
+import { SnapshotTaskDatasetEntity, SnapshotTaskEntity } from './entities/snapshot-task.entity';
+import { PoolsService } from './pools/pools.service';
+import { nextRun, scheduleProblem, timeZoneProblem } from './snapshot-tasks/cron-schedule';
+import { SnapshotsService } from './snapshots/snapshots.service';
+import { STORAGE_CLOCK, type StorageClock } from './storage-host';
+
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+const AbsolutePath = z.string().max(4096).regex(/^\/[^\u0000-\u001f\u007f]*$/, 'must be an absolute path without control characters');
+const OneLine = (max: number) => z.string().max(max).regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+
+const PoolRecord = z.strictObject({
+  id: z.string().uuid(),
+  name: PoolName,
+  description: OneLine(200).nullable(),
+  path: AbsolutePath,
+  mountPoint: AbsolutePath,
+  fsType: OneLine(64),
+  source: OneLine(4096),
+  warningPercent: z.number().int().min(1).max(100),
+  criticalPercent: z.number().int().min(1).max(100),
+  snapshotDriver: SnapshotDriverKind,
+  capabilities: PoolCapabilities.describe('As last probed; probed again after the import.'),
+});
+
+const DatasetRecord = z.strictObject({
+  id: z.string().uuid(),
+  poolId: z.string().uuid(),
+  parentId: z.string().uuid().nullable(),
+  name: DatasetName,
+  relativePath: z.string().min(1).max(4096),
+  backend: z.enum(['directory', 'btrfs-subvolume', 'zfs-filesystem']),
+  zfsName: OneLine(1024).nullable(),
+  snapshotDriver: SnapshotDriverKind,
+  uid: z.number().int().min(0).max(4294967294),
+  gid: z.number().int().min(0).max(4294967294),
+  mode: z.number().int().min(0).max(0o7777),
+  acl: z
+    .array(z.strictObject({ tag: z.enum(['user', 'group', 'mask']), id: z.number().int().min(0).nullable(), perms: z.string().regex(/^[r-][w-][x-]$/), default: z.boolean() }))
+    .max(64),
+  quotaBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
+  quotaKind: z.enum(['hard', 'soft']).nullable(),
+  hardQuotaKind: z.enum(['zfs', 'btrfs-qgroup', 'xfs-project']).nullable(),
+  projectId: z.number().int().min(1).nullable(),
+  comment: OneLine(200).nullable(),
+});
+
+const TaskRecord = z.strictObject({
+  id: z.string().uuid(),
+  name: OneLine(100).min(1),
+  schedule: z.string().max(200),
+  timezone: z.string().max(64),
+  retention: Retention,
+  enabled: z.boolean(),
+  datasetIds: z.array(z.string().uuid()).min(1).max(1000),
+});
+
+function unique<T>(list: T[], key: (x: T) => string | number | null, path: (i: number) => (string | number)[], what: string, ctx: z.RefinementCtx): void {
+  const seen = new Set<string | number>();
+  list.forEach((x, i) => {
+    const k = key(x);
+    if (k === null) return;
+    if (seen.has(k)) ctx.addIssue({ code: 'custom', message: `${what} is used twice`, path: path(i) });
+    seen.add(k);
+  });
+}
+
+export const StorageSection = z
+  .strictObject({
+    pools: z.array(PoolRecord).max(1000),
+    datasets: z.array(DatasetRecord).max(100000),
+    snapshotTasks: z.array(TaskRecord).max(10000),
+  })
+  .superRefine((s, ctx) => {
+    unique(s.pools, (p) => p.id, (i) => ['pools', i, 'id'], 'the id', ctx);
+    unique(s.pools, (p) => p.name, (i) => ['pools', i, 'name'], 'the name', ctx);
+    unique(s.pools, (p) => p.path, (i) => ['pools', i, 'path'], 'the path', ctx);
+    unique(s.datasets, (d) => d.id, (i) => ['datasets', i, 'id'], 'the id', ctx);
+    unique(s.datasets, (d) => `${d.poolId}:${d.relativePath}`, (i) => ['datasets', i, 'relativePath'], 'the path', ctx);
+    unique(s.datasets, (d) => d.projectId, (i) => ['datasets', i, 'projectId'], 'the project id', ctx);
+    unique(s.snapshotTasks, (t) => t.id, (i) => ['snapshotTasks', i, 'id'], 'the id', ctx);
+    unique(s.snapshotTasks, (t) => t.name, (i) => ['snapshotTasks', i, 'name'], 'the name', ctx);
+    s.pools.forEach((p, i) => {
+      if (p.warningPercent >= p.criticalPercent) ctx.addIssue({ code: 'custom', message: 'must be below criticalPercent', path: ['pools', i, 'warningPercent'] });
+    });
+    const pools = new Set(s.pools.map((p) => p.id));
+    const datasets = new Map(s.datasets.map((d) => [d.id, d]));
+    s.datasets.forEach((d, i) => {
+      if (!pools.has(d.poolId)) ctx.addIssue({ code: 'custom', message: 'no pool with this id in this section', path: ['datasets', i, 'poolId'] });
+      const parent = d.parentId === null ? null : datasets.get(d.parentId);
+      if (parent === undefined) ctx.addIssue({ code: 'custom', message: 'no dataset with this id in this section', path: ['datasets', i, 'parentId'] });
+      else if (parent && parent.poolId !== d.poolId) ctx.addIssue({ code: 'custom', message: 'the parent is in another pool', path: ['datasets', i, 'parentId'] });
+      const expected = parent ? `${parent.relativePath}/${d.name}` : d.name;
+      if (parent !== undefined && d.relativePath !== expected) ctx.addIssue({ code: 'custom', message: `must be ${expected} (the parent's path and the name)`, path: ['datasets', i, 'relativePath'] });
+    });
+    s.snapshotTasks.forEach((t, i) => {
+      const tz = timeZoneProblem(t.timezone);
+      if (tz) ctx.addIssue({ code: 'custom', message: tz, path: ['snapshotTasks', i, 'timezone'] });
+      const schedule = tz ? undefined : scheduleProblem(t.schedule, t.timezone);
+      if (schedule) ctx.addIssue({ code: 'custom', message: schedule, path: ['snapshotTasks', i, 'schedule'] });
+      t.datasetIds.forEach((id, j) => {
+        if (!datasets.has(id)) ctx.addIssue({ code: 'custom', message: 'no dataset with this id in this section', path: ['snapshotTasks', i, 'datasetIds', j] });
+      });
+    });
+  });
+export type StorageSection = z.infer<typeof StorageSection>;
+type PoolRecord = StorageSection['pools'][number];
+type DatasetRecord = StorageSection['datasets'][number];
+type TaskRecord = StorageSection['snapshotTasks'][number];
+
+function poolRecord(p: PoolEntity): PoolRecord {
+  return {
+    id: p.id,
+    name: p.name,
+    description: p.description,
+    path: p.path,
+    mountPoint: p.mountPoint,
+    fsType: p.fsType,
+    source: p.source,
+    warningPercent: p.warningPercent,
+    criticalPercent: p.criticalPercent,
+    snapshotDriver: p.snapshotDriver,
+    capabilities: p.capabilities,
+  };
+}
+
+function datasetRecord(d: DatasetEntity): DatasetRecord {
+  return {
+    id: d.id,
+    poolId: d.poolId,
+    parentId: d.parentId,
+    name: d.name,
+    relativePath: d.relativePath,
+    backend: d.backend,
+    zfsName: d.zfsName,
+    snapshotDriver: d.snapshotDriver,
+    uid: d.uid,
+    gid: d.gid,
+    mode: d.mode,
+    acl: d.acl,
+    quotaBytes: d.quotaBytes,
+    quotaKind: d.quotaKind,
+    hardQuotaKind: d.hardQuotaKind,
+    projectId: d.projectId,
+    comment: d.comment,
+  };
+}
+
+async function current(m: EntityManager): Promise<StorageSection> {
+  const links = await m.find(SnapshotTaskDatasetEntity, { order: { position: 'ASC' } });
+  return {
+    pools: (await m.find(PoolEntity, { order: { name: 'ASC' } })).map(poolRecord),
+    datasets: (await m.find(DatasetEntity, { order: { poolId: 'ASC', relativePath: 'ASC' } })).map(datasetRecord),
+    snapshotTasks: (await m.find(SnapshotTaskEntity, { order: { name: 'ASC' } })).map((t) => ({
+      id: t.id,
+      name: t.name,
+      schedule: t.schedule,
+      timezone: t.timezone,
+      retention: t.retention,
+      enabled: t.enabled,
+      datasetIds: links.filter((l) => l.taskId === t.id).map((l) => l.datasetId),
+    })),
+  };
+}
+
+/** JSON with sorted keys: jsonb columns do not keep the key order they were written with. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
+}
+
+function changed<T extends object>(a: T, b: T, skip: (keyof T)[] = []): string[] {
+  return (Object.keys(b) as (keyof T & string)[]).filter((k) => !skip.includes(k) && canonical(a[k]) !== canonical(b[k])).sort();
+}
+
+/**
+ * The `storage` section of the configuration export: pools, datasets and snapshot tasks. Snapshots
+ * are not in it: they live on the pools and come back with a rescan after the import. Importing
+ * never creates, moves or deletes data on disk: a dataset left out of the file is forgotten (like
+ * `keepData=true`), its directory stays.
+ */
+@Injectable()
+export class StorageConfigSection implements OnModuleInit {
+  private readonly log = new Logger('config-backup');
+  private imported = false;
+
+  constructor(
+    private readonly registry: ConfigBackupRegistry,
+    private readonly pools: PoolsService,
+    private readonly snapshots: SnapshotsService,
+    @Inject(STORAGE_CLOCK) private readonly clock: StorageClock,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.contribute<StorageSection>({
+      name: 'storage',
+      version: 1,
+      order: 200,
+      schema: StorageSection,
+      export: current,
+      plan: (m, incoming) => this.plan(m, incoming),
+      import: (m, incoming) => this.replace(m, incoming),
+      afterImport: () => this.afterImport(),
+    });
+  }
+
+  private async plan(m: EntityManager, incoming: StorageSection): Promise<ConfigChange[]> {
+    const now = await current(m);
+    const changes: ConfigChange[] = [];
+    const poolName = new Map([...now.pools, ...incoming.pools].map((p) => [p.id, p.name]));
+    const diff = <T extends { id: string }>(kind: string, before: T[], after: T[], name: (x: T) => string, skip: (keyof T)[] = []) => {
+      const old = new Map(before.map((x) => [x.id, x]));
+      for (const x of after) {
+        const was = old.get(x.id);
+        if (!was) changes.push({ action: 'create', kind, name: name(x), fields: [] });
+        else {
+          const fields = changed(was, x, skip);
+          if (fields.length) changes.push({ action: 'update', kind, name: name(x), fields });
+        }
+      }
+      const ids = new Set(after.map((x) => x.id));
+      for (const x of before) if (!ids.has(x.id)) changes.push({ action: 'delete', kind, name: name(x), fields: [] });
+    };
+    // Capabilities are the host's answer, probed again after the import: not a change of the state.
+    diff<PoolRecord>('pool', now.pools, incoming.pools, (p) => p.name, ['capabilities']);
+    diff<DatasetRecord>('dataset', now.datasets, incoming.datasets, (d) => `${poolName.get(d.poolId) ?? d.poolId}/${d.relativePath}`);
+    diff<TaskRecord>('snapshot task', now.snapshotTasks, incoming.snapshotTasks, (t) => t.name);
+    return changes;
+  }
+
+  private async replace(m: EntityManager, incoming: StorageSection): Promise<void> {
+    const at = this.clock.now();
+    const oldPools = new Map((await m.find(PoolEntity)).map((p) => [p.id, p]));
+    const oldDatasets = new Map((await m.find(DatasetEntity)).map((d) => [d.id, d]));
+    const oldTasks = new Map((await m.find(SnapshotTaskEntity)).map((t) => [t.id, t]));
+    const inPools = new Set(incoming.pools.map((p) => p.id));
+    const inDatasets = new Set(incoming.datasets.map((d) => d.id));
+    const inTasks = new Set(incoming.snapshotTasks.map((t) => t.id));
+
+    // Tasks and their dataset lists first (rebuilt below), then datasets that are not in the file.
+    const goneTasks = [...oldTasks.keys()].filter((id) => !inTasks.has(id));
+    if (goneTasks.length) await m.delete(SnapshotTaskEntity, { id: In(goneTasks) });
+    await m.createQueryBuilder().delete().from(SnapshotTaskDatasetEntity).execute();
+    await m.createQueryBuilder().update(DatasetEntity).set({ parentId: null }).execute();
+    const goneDatasets = [...oldDatasets.keys()].filter((id) => !inDatasets.has(id));
+    if (goneDatasets.length) await m.delete(DatasetEntity, { id: In(goneDatasets) });
+
+    // Park kept rows on placeholder values so renames and swaps do not trip the unique indexes.
+    for (const p of incoming.pools) {
+      const old = oldPools.get(p.id);
+      if (old && (old.name !== p.name || old.path !== p.path)) await m.update(PoolEntity, { id: p.id }, { name: `~${p.id}`, path: `~${p.id}` });
+    }
+    for (const d of incoming.datasets) {
+      const old = oldDatasets.get(d.id);
+      if (old && (old.poolId !== d.poolId || old.relativePath !== d.relativePath || old.projectId !== d.projectId)) {
+        await m.update(DatasetEntity, { id: d.id }, { relativePath: `~${d.id}`, projectId: null });
+      }
+    }
+    for (const t of incoming.snapshotTasks) {
+      const old = oldTasks.get(t.id);
+      if (old && old.name !== t.name) await m.update(SnapshotTaskEntity, { id: t.id }, { name: `~${t.id}` });
+    }
+
+    for (const p of incoming.pools) {
+      const old = oldPools.get(p.id);
+      const moved = !old || old.path !== p.path || old.mountPoint !== p.mountPoint;
+      await m.save(
+        m.create(PoolEntity, {
+          ...p,
+          // Health and space are the host's: unknown until the refresh after the commit.
+          health: !moved && old ? old.health : { status: 'degraded', mounted: false, writable: false, readOnly: false, problems: ['not checked since the configuration import'], checkedAt: null },
+          space: !moved && old ? old.space : null,
+          usageLevel: !moved && old ? old.usageLevel : 'unknown',
+          refreshedAt: !moved && old ? old.refreshedAt : null,
+          createdAt: old?.createdAt ?? at,
+        }),
+      );
+    }
+    // Parents before children.
+    const ordered = [...incoming.datasets].sort((a, b) => a.relativePath.split('/').length - b.relativePath.split('/').length);
+    for (const d of ordered) {
+      const old = oldDatasets.get(d.id);
+      const same = old && old.poolId === d.poolId && old.relativePath === d.relativePath;
+      await m.save(
+        m.create(DatasetEntity, {
+          ...d,
+          usedBytes: same ? old.usedBytes : null,
+          usedBytesAt: same ? old.usedBytesAt : null,
+          usedComplete: same ? old.usedComplete : false,
+          quotaExceeded: same && old.usedBytes !== null && d.quotaBytes !== null ? old.usedBytes > d.quotaBytes : false,
+          createdAt: old?.createdAt ?? at,
+        }),
+      );
+    }
+    const gonePools = [...oldPools.keys()].filter((id) => !inPools.has(id));
+    if (gonePools.length) await m.delete(PoolEntity, { id: In(gonePools) });
+
+    for (const t of incoming.snapshotTasks) {
+      const old = oldTasks.get(t.id);
+      const sameSchedule = old && old.schedule === t.schedule && old.timezone === t.timezone && old.enabled === t.enabled;
+      await m.save(
+        m.create(SnapshotTaskEntity, {
+          id: t.id,
+          name: t.name,
+          schedule: t.schedule,
+          timezone: t.timezone,
+          retention: t.retention,
+          enabled: t.enabled,
+          nextRunAt: sameSchedule ? old.nextRunAt : t.enabled ? nextRun(t.schedule, t.timezone, at) : null,
+          lastRunAt: old?.lastRunAt ?? null,
+          lastResult: old?.lastResult ?? null,
+          lastError: old?.lastError ?? null,
+          lastJobId: old?.lastJobId ?? null,
+          createdAt: old?.createdAt ?? at,
+        }),
+      );
+      if (t.datasetIds.length) await m.insert(SnapshotTaskDatasetEntity, t.datasetIds.map((datasetId, position) => ({ taskId: t.id, datasetId, position })));
+    }
+    this.imported = true;
+  }
+
+  /** Probes every pool again (health, space, capabilities) and rescans the snapshots on disk. */
+  private async afterImport(): Promise<void> {
+    if (!this.imported) return;
+    this.imported = false;
+    const failures: string[] = [];
+    for (const pool of await this.pools.all()) {
+      await this.pools.refresh(pool.id).catch((e: Error) => failures.push(`pool ${pool.name}: ${e.message}`));
+    }
+    const rescan = await this.snapshots.rescan(null).catch((e: Error) => {
+      failures.push(`snapshot rescan: ${e.message}`);
+      return null;
+    });
+    if (rescan) this.log.log(rescan, 'snapshots rescanned after the configuration import');
+    if (failures.length) throw new Error(failures.join('; '));
+  }
+}
