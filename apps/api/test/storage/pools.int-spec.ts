@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Dataset, ErrorResponse, Pool, PoolCandidate, UsageReport } from '@moxnas/contracts';
 import { PoolDependents } from '../../src/modules/storage/pools/pool-dependents';
 import { PoolMonitorService } from '../../src/modules/storage/pools/pool-monitor.service';
+import { MetricsCollector } from '../../src/modules/system/metrics/metrics-collector.service';
 import { PoolsService } from '../../src/modules/storage/pools/pools.service';
 import { EventsService, type AppEvent } from '../../src/modules/system/events/events.service';
 import { startStorageApp, tempDir, uniqueName, type StorageApp } from './storage-kit';
@@ -172,6 +173,9 @@ describe('storage pools', () => {
   it('marks a pool whose directory vanished as degraded, announces it, and keeps serving', async () => {
     const dir = path.join(root, 'vanishing');
     await fs.mkdir(dir);
+    const steadyDir = path.join(root, 'steady');
+    await fs.mkdir(steadyDir);
+    await register(steadyDir);
     const pool = await register(dir);
     events.length = 0;
     await fs.rm(dir, { recursive: true });
@@ -185,6 +189,13 @@ describe('storage pools', () => {
     const ds = await app.api<ErrorResponse>('POST', '/api/storage/datasets', { poolId: pool.id, name: 'nope' });
     expect(ds.status).toBe(503);
     expect(await fs.stat(dir).catch(() => null)).toBeNull();
+    // The system views see it too: the detailed health check and the metrics name the pool.
+    await app.app.get(MetricsCollector).collectNow();
+    const degraded = await app.request<{ checks: { storage: { status: string; pools: number; degraded: number; message?: string } } }>({ url: '/api/system/health/detailed', token: app.token });
+    expect(degraded.body.checks.storage).toMatchObject({ status: 'degraded', degraded: 1, message: expect.stringContaining(pool.name) });
+    expect(degraded.body.checks.storage.pools).toBeGreaterThanOrEqual(2);
+    const exposition = await app.request<string>({ url: '/metrics', token: app.token });
+    expect(exposition.text).toContain(`moxnas_pool_healthy{pool="${pool.name}"} 0`);
     // A second pass does not repeat the event; the pool coming back announces recovery.
     await app.app.get(PoolMonitorService).refreshAll();
     expect(events.filter((e) => e.type === 'pool.degraded')).toHaveLength(1);
@@ -192,8 +203,10 @@ describe('storage pools', () => {
     await app.app.get(PoolMonitorService).refreshAll();
     expect((await app.api<Pool>('GET', `/api/storage/pools/${pool.id}`)).body.health.status).toBe('online');
     expect(events.some((e) => e.type === 'pool.recovered')).toBe(true);
+    await app.app.get(MetricsCollector).collectNow();
     const health = await app.request<{ checks: { storage: { status: string; pools: number } } }>({ url: '/api/system/health/detailed', token: app.token });
     expect(health.body.checks.storage).toMatchObject({ status: 'healthy' });
+    expect((await app.request<string>({ url: '/metrics', token: app.token })).text).toContain(`moxnas_pool_healthy{pool="${pool.name}"} 1`);
   });
 
   (MOUNTS ? it : it.skip)('detects an unmounted pool (the mount point left behind on the root disk) as degraded', async () => {

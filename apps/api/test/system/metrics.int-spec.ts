@@ -82,6 +82,10 @@ describe('system metrics', () => {
     // Whatever other modules raised at start (a failed reconcile, say), counted from the alerts service.
     expect(m.alerts).toEqual(app.app.get(AlertsService).counts());
     expect((await app.request({ url: '/api/system/metrics' })).status).toBe(401);
+    // The services module reports every daemon's real state, so the health check never says "none yet".
+    const health = await app.request<DetailedHealth>({ url: '/api/system/health/detailed', token });
+    expect(Object.keys(health.body.checks.services.services ?? {}).sort()).toEqual(['ftp', 'nfs', 'smb']);
+    expect(health.body.checks.services.message ?? '').not.toMatch(/no daemon/);
   });
 
   it('keeps an hour of samples and announces each collection as metrics.tick', async () => {
@@ -126,10 +130,15 @@ describe('system metrics', () => {
         return { smb: 600, nfs: 300, ftp: 100 };
       },
     });
+    // The services module contributes the daemons' states (replaced here, like storage and shares).
+    registry.contributeServices({
+      statuses: async () => [
+        { id: 'smb', state: 'running', enabled: true },
+        { id: 'ftp', state: 'failed', enabled: true },
+        { id: 'nfs', state: 'unavailable', enabled: false },
+      ],
+    });
     const events = app.app.get(EventsService);
-    events.publish({ type: 'service.status', access: 'viewer', data: { id: 'smb', state: 'running' } });
-    events.publish({ type: 'service.status', access: 'viewer', data: { id: 'ftp', state: 'failed' } });
-    events.publish({ type: 'service.status', access: 'viewer', data: { id: 'nfs', state: 'unavailable' } });
     events.publish({ type: 'service.drift', access: 'operator', data: { service: 'smb', drifted: false, files: [] } });
     // ftp failed → a critical service.down alert; pool7 unhealthy → a critical pool.degraded alert.
     await waitFor(async () => (await collector.collectNow()).alerts.critical, (n) => n >= 2, 10_000);

@@ -9,6 +9,7 @@ import { DAEMON_RELOADER } from './apply/managed-config';
 import { ServiceLock } from './apply/service-lock';
 import { ConfigContributions } from './configs/config-contributions';
 import { ServicesConfigSection } from './config-section';
+import { ServicesSystemContribution } from './system-contribution';
 import { FtpManagedConfig } from './configs/ftp.config';
 import { NfsManagedConfig } from './configs/nfs.config';
 import { SmbManagedConfig } from './configs/smb.config';
@@ -40,6 +41,7 @@ import { SettingsStore } from './settings.store';
     ServicesService,
     ReconcileService,
     ServicesConfigSection,
+    ServicesSystemContribution,
   ],
   exports: [ApplyEngine, ConfigContributions, ReconcileService, ServicesService, SettingsStore, DaemonsService],
 })

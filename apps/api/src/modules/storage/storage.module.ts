@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SystemModule } from '../system/system.module';
 import { StorageConfigSection } from './config-section';
+import { StorageSystemContribution } from './system-contribution';
 import { DatasetLocks } from './dataset-locks';
 import { AccountNames } from './datasets/account-names';
 import { DatasetUsageService } from './datasets/dataset-usage.service';
@@ -49,6 +50,7 @@ import { createStorageHost, defaultStorageOptions, STORAGE_CLOCK, STORAGE_HOST, 
     SnapshotTasksService,
     SnapshotSchedulerService,
     StorageConfigSection,
+    StorageSystemContribution,
   ],
   exports: [PoolsService, PoolDependents, SnapshotsService, StorageUsageService, DatasetsService],
 })
