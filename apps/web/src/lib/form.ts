@@ -1,6 +1,6 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import type { FieldError } from '@moxnas/contracts';
-import type { FieldPath, FieldValues, Resolver, UseFormSetError } from 'react-hook-form';
+import { useForm, type DefaultValues, type FieldPath, type FieldValues, type Resolver, type UseFormProps, type UseFormReturn, type UseFormSetError } from 'react-hook-form';
 import type { z } from 'zod';
 import { isApiError } from './api-client';
 
@@ -36,25 +36,43 @@ export function contractResolver<S extends z.ZodType<FieldValues, FieldValues>>(
 }
 
 /**
+ * Where an API field error goes on a form: a list of the form's field names (the API uses the
+ * same paths), or a function from the API's field (`quotaBytes`, `email.to.1`) to a form field,
+ * returning undefined for errors the form has no field for.
+ */
+export type FieldTargets<T extends FieldValues> = readonly FieldPath<T>[] | ((apiField: string) => FieldPath<T> | undefined);
+
+/**
  * Puts a 422's per-field errors onto the form's fields. Returns the errors that match no field
  * (or the whole body), for the form to show in its alert.
  */
-export function applyFieldErrors<T extends FieldValues>(
-  error: unknown,
-  setError: UseFormSetError<T>,
-  fields: readonly FieldPath<T>[],
-): FieldError[] {
+export function applyFieldErrors<T extends FieldValues>(error: unknown, setError: UseFormSetError<T>, fields: FieldTargets<T>): FieldError[] {
   if (!isApiError(error)) return [];
-  const known = new Set<string>(fields);
+  const known = typeof fields === 'function' ? null : new Set<string>(fields);
+  const target = typeof fields === 'function' ? fields : (apiField: string) => (known?.has(apiField) ? (apiField as FieldPath<T>) : undefined);
   const rest: FieldError[] = [];
   let focused = false;
   for (const fe of error.fieldErrors) {
-    if (fe.field && known.has(fe.field)) {
-      setError(fe.field as FieldPath<T>, { type: 'server', message: fe.message }, { shouldFocus: !focused });
+    const field = fe.field ? target(fe.field) : undefined;
+    if (field) {
+      setError(field, { type: 'server', message: fe.message }, { shouldFocus: !focused });
       focused = true;
     } else {
       rest.push(fe);
     }
   }
   return rest;
+}
+
+/**
+ * react-hook-form bound to a contract schema (or one extending/piping into it): zod's rules run
+ * before submit with the messages above. Values typed are the schema's input, submitted values its
+ * output. Pass the result to `FormDialog`.
+ */
+export function useContractForm<S extends z.ZodType<FieldValues, FieldValues>>(
+  schema: S,
+  defaultValues: DefaultValues<z.input<S>>,
+  options: Omit<UseFormProps<z.input<S>, unknown, z.output<S>>, 'resolver' | 'defaultValues'> = {},
+): UseFormReturn<z.input<S>, unknown, z.output<S>> {
+  return useForm<z.input<S>, unknown, z.output<S>>({ mode: 'onTouched', ...options, resolver: contractResolver(schema), defaultValues });
 }

@@ -1,5 +1,6 @@
 import KeyIcon from '@mui/icons-material/Key';
 import LogoutIcon from '@mui/icons-material/Logout';
+import PhonelinkLockIcon from '@mui/icons-material/PhonelinkLock';
 import Avatar from '@mui/material/Avatar';
 import Box from '@mui/material/Box';
 import Divider from '@mui/material/Divider';
@@ -15,12 +16,14 @@ import { useLogout, useUser } from '../../lib/auth';
 
 // The form (react-hook-form, resolver, text fields) loads only when the dialog opens.
 const ChangePasswordDialog = lazy(() => import('../../features/auth/change-password-dialog').then((m) => ({ default: m.ChangePasswordDialog })));
+const TotpDialog = lazy(() => import('../../features/auth/totp-dialog').then((m) => ({ default: m.TotpDialog })));
 
 export function UserMenu() {
   const user = useUser();
   const logout = useLogout();
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const [changing, setChanging] = useState(false);
+  const [totp, setTotp] = useState(false);
   const name = user.fullName || user.username;
   return (
     <>
@@ -50,6 +53,19 @@ export function UserMenu() {
             <ListItemText>Change password</ListItemText>
           </MenuItem>
         )}
+        {user.authMethod === 'session' && (
+          <MenuItem
+            onClick={() => {
+              setAnchor(null);
+              setTotp(true);
+            }}
+          >
+            <ListItemIcon>
+              <PhonelinkLockIcon fontSize="small" />
+            </ListItemIcon>
+            <ListItemText secondary={user.totpEnabled ? 'On' : 'Off'}>Two-factor authentication</ListItemText>
+          </MenuItem>
+        )}
         <MenuItem
           disabled={logout.isPending}
           onClick={() => {
@@ -66,6 +82,11 @@ export function UserMenu() {
       {changing && (
         <Suspense fallback={null}>
           <ChangePasswordDialog onClose={() => setChanging(false)} />
+        </Suspense>
+      )}
+      {totp && (
+        <Suspense fallback={null}>
+          <TotpDialog onClose={() => setTotp(false)} />
         </Suspense>
       )}
     </>

@@ -1,6 +1,8 @@
 import type { DetailedHealth, MetricsSample, MetricsSnapshot } from '@moxnas/contracts';
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { setAccessToken } from '../../lib/session';
+import { stubWebSocket } from '../../testing/fake-websocket';
 import { json, mockFetch } from '../../testing/fetch-mock';
 import { adminUser, renderPage } from '../../testing/render';
 import { DashboardPage } from './dashboard-page';
@@ -89,5 +91,38 @@ describe('DashboardPage', () => {
     expect(await screen.findByText(/are shown to\s+administrators/)).toBeTruthy();
     expect(screen.getByText('health: healthy')).toBeTruthy();
     expect(api.to('GET', '/api/system/health/detailed')).toHaveLength(0);
+  });
+
+  it('appends metrics.tick samples from the event stream and says it is live', async () => {
+    setAccessToken('access-live');
+    const Ws = stubWebSocket();
+    mockFetch({ ...liveRoutes, 'GET /api/system/health/detailed': () => json(200, health) });
+    renderPage(<DashboardPage />, { user: adminUser });
+    const cpu = await screen.findByRole('region', { name: 'CPU' });
+    expect(cpu.textContent).toContain('CPU: 25%');
+
+    const ws = Ws.latest();
+    act(() => ws.open());
+    expect(ws.sent).toEqual([{ type: 'auth', token: 'access-live' }]);
+    act(() => ws.emit({ type: 'ready', at: '2025-01-01T12:00:06.000Z', data: {} }));
+    expect(screen.getByTestId('feed-status').textContent).toBe('Live');
+
+    act(() => ws.emit({ type: 'metrics.tick', at: '2025-01-01T12:00:10.000Z', data: sample('2025-01-01T12:00:10.000Z', 0.9) }));
+    expect(screen.getByRole('region', { name: 'CPU' }).textContent).toContain('CPU: 90%');
+    // An older or repeated sample does not move the chart back.
+    act(() => ws.emit({ type: 'metrics.tick', at: '2025-01-01T12:00:00.000Z', data: sample('2025-01-01T12:00:00.000Z', 0.05) }));
+    expect(screen.getByRole('region', { name: 'CPU' }).textContent).toContain('CPU: 90%');
+    setAccessToken(null);
+  });
+
+  it('falls back to polling, and says so, when the event stream is down', async () => {
+    setAccessToken('access-down');
+    const Ws = stubWebSocket();
+    mockFetch({ ...liveRoutes, 'GET /api/system/health/detailed': () => json(200, health) });
+    renderPage(<DashboardPage />, { user: adminUser });
+    await screen.findByRole('region', { name: 'CPU' });
+    act(() => Ws.latest().drop(1006));
+    expect(screen.getByTestId('feed-status').textContent).toBe('Polling every 5 s');
+    setAccessToken(null);
   });
 });

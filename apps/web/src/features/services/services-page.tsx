@@ -1,16 +1,17 @@
 import DnsIcon from '@mui/icons-material/Dns';
 import Grid from '@mui/material/Grid';
-import { allows, type ServiceId, type ServiceStatus } from '@moxnas/contracts';
+import { allows, servicesApi, type ServiceId, type ServiceStatus } from '@moxnas/contracts';
 import { useMemo, useState } from 'react';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorAlert } from '../../components/error-alert';
 import { PageHeader } from '../../components/page-header';
 import { PageLoader } from '../../components/page-loader';
-import { useAuth } from '../../lib/auth';
+import { useAuth, useCan } from '../../lib/auth';
 import { actionContract, useControlService, useServices, type ServiceAction } from './api/services';
 import { RevisionsDialog } from './components/revisions-dialog';
 import { ServiceCard } from './components/service-card';
+import { SettingsDialog } from './components/settings-dialog';
 
 const ALL_ACTIONS: readonly ServiceAction[] = ['start', 'stop', 'restart', 'reload', 'enable', 'disable'];
 
@@ -27,6 +28,8 @@ export function ServicesPage() {
   const [pending, setPending] = useState<{ id: ServiceId; action: ServiceAction } | null>(null);
   const [confirming, setConfirming] = useState<{ service: ServiceStatus; action: ServiceAction } | null>(null);
   const [revisionsOf, setRevisionsOf] = useState<ServiceStatus | null>(null);
+  const [settingsOf, setSettingsOf] = useState<ServiceStatus | null>(null);
+  const canEditSettings = useCan(servicesApi.updateSettings);
   const allowed = useMemo(() => new Set(ALL_ACTIONS.filter((a) => allows(actionContract(a).access, user?.role))), [user?.role]);
 
   const run = (service: ServiceStatus, action: ServiceAction) => {
@@ -66,6 +69,7 @@ export function ServicesPage() {
                   else run(s, action);
                 }}
                 onRevisions={() => setRevisionsOf(s)}
+                onSettings={canEditSettings ? () => setSettingsOf(s) : undefined}
               />
             </Grid>
           ))}
@@ -86,6 +90,7 @@ export function ServicesPage() {
         onConfirm={() => confirming && run(confirming.service, confirming.action)}
       />
       {revisionsOf && <RevisionsDialog service={revisionsOf} onClose={() => setRevisionsOf(null)} />}
+      {settingsOf && <SettingsDialog key={settingsOf.id} service={settingsOf} onClose={() => setSettingsOf(null)} />}
     </>
   );
 }

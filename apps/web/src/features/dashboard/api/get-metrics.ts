@@ -10,8 +10,11 @@ export const getMetrics = (signal?: AbortSignal) => call(systemApi.metrics, { si
 export const metricsQueryOptions = () =>
   queryOptions({ queryKey: ['system', 'metrics'], queryFn: ({ signal }) => getMetrics(signal), refetchInterval: METRICS_INTERVAL_MS });
 
-export function useMetrics({ enabled = true }: { enabled?: boolean } = {}) {
-  return useQuery({ ...metricsQueryOptions(), enabled });
+/** While the event stream is live the charts get `metrics.tick`; the snapshot (pools, services, alerts) is read less often. */
+export const METRICS_LIVE_INTERVAL_MS = 30_000;
+
+export function useMetrics({ enabled = true, live = false }: { enabled?: boolean; live?: boolean } = {}) {
+  return useQuery({ ...metricsQueryOptions(), enabled, refetchInterval: live ? METRICS_LIVE_INTERVAL_MS : METRICS_INTERVAL_MS });
 }
 
 export const getMetricsHistory = (signal?: AbortSignal) => call(systemApi.metricsHistory, { signal });

@@ -6,15 +6,19 @@ const RECENT = { page: 1, pageSize: 5 } as const;
 
 export const getRecentJobs = (signal?: AbortSignal) => call(jobsApi.list, { query: RECENT, signal });
 
+export const recentJobsQueryKey = ['jobs', 'list', RECENT] as const;
+
 export const recentJobsQueryOptions = () =>
   queryOptions({
-    queryKey: ['jobs', 'list', RECENT],
+    queryKey: recentJobsQueryKey,
     queryFn: ({ signal }) => getRecentJobs(signal),
     // Poll quickly only while something is in progress.
     refetchInterval: (query) =>
       query.state.data?.items.some((j) => j.state === 'queued' || j.state === 'running') ? 2_000 : 30_000,
   });
 
-export function useRecentJobs({ enabled = true }: { enabled?: boolean } = {}) {
-  return useQuery({ ...recentJobsQueryOptions(), enabled });
+/** With `live`, job events keep the list current and a slow poll only catches new jobs. */
+export function useRecentJobs({ enabled = true, live = false }: { enabled?: boolean; live?: boolean } = {}) {
+  const options = recentJobsQueryOptions();
+  return useQuery({ ...options, enabled, refetchInterval: live ? 30_000 : options.refetchInterval });
 }

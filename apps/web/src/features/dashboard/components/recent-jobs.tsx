@@ -9,8 +9,8 @@ import { StatusChip } from '../../../components/status-chip';
 import { formatDateTime } from '../../../lib/format';
 import { useRecentJobs } from '../api/get-recent-jobs';
 
-export function RecentJobs() {
-  const jobs = useRecentJobs();
+export function RecentJobs({ live = false }: { live?: boolean }) {
+  const jobs = useRecentJobs({ live });
   return (
     <Card component="section" aria-label="Recent jobs">
       <CardContent>

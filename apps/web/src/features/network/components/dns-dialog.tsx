@@ -1,18 +1,11 @@
-import Button from '@mui/material/Button';
-import Dialog from '@mui/material/Dialog';
-import DialogActions from '@mui/material/DialogActions';
-import DialogContent from '@mui/material/DialogContent';
-import DialogTitle from '@mui/material/DialogTitle';
 import FormHelperText from '@mui/material/FormHelperText';
 import Stack from '@mui/material/Stack';
-import { UpdateDns, type DnsSettings, type FieldError } from '@moxnas/contracts';
-import { useState } from 'react';
-import { useForm, type FieldErrors } from 'react-hook-form';
+import { UpdateDns, type DnsSettings } from '@moxnas/contracts';
+import type { FieldErrors, FieldPath } from 'react-hook-form';
 import { z } from 'zod';
-import { ErrorAlert } from '../../../components/error-alert';
+import { FormDialog } from '../../../components/form-dialog';
 import { FormTextField } from '../../../components/form-fields';
-import { isApiError } from '../../../lib/api-client';
-import { contractResolver } from '../../../lib/form';
+import { useContractForm } from '../../../lib/form';
 import { useUpdateDns } from '../api/network';
 
 /**
@@ -46,59 +39,33 @@ function listProblems(errors: FieldErrors<FormValues>): string[] {
   return [...new Set(out)];
 }
 
+/** API paths of the sent lists onto the boxes: `nameservers.1` → box 2, any search error → the search line. */
+function dnsField(apiField: string): FieldPath<FormValues> | undefined {
+  const server = SERVER_FIELDS.find((f) => apiField === f);
+  if (server) return server;
+  if (apiField === 'search' || apiField.startsWith('search.')) return 'search';
+  if (apiField === 'nameservers') return 'nameservers.0';
+  return undefined;
+}
+
 export function DnsDialog({ dns, onClose }: { dns: DnsSettings; onClose: () => void }) {
   const update = useUpdateDns();
-  const [failure, setFailure] = useState<{ error: unknown; rest: FieldError[] } | null>(null);
-  const { control, handleSubmit, setError, formState } = useForm<FormValues, unknown, UpdateDns>({
-    resolver: contractResolver(DnsForm),
-    defaultValues: { nameservers: [0, 1, 2].map((i) => dns.nameservers[i] ?? ''), search: dns.search.join(' ') },
-  });
-
-  const onSubmit = handleSubmit(async (body) => {
-    setFailure(null);
-    try {
-      await update.mutateAsync(body);
-      onClose();
-    } catch (error) {
-      const rest: FieldError[] = [];
-      for (const fe of isApiError(error) ? error.fieldErrors : []) {
-        const server = SERVER_FIELDS.find((f) => fe.field === f);
-        if (server) setError(server, { type: 'server', message: fe.message });
-        else if (fe.field === 'search' || fe.field.startsWith('search.')) setError('search', { type: 'server', message: fe.message });
-        else if (fe.field === 'nameservers') setError('nameservers.0', { type: 'server', message: fe.message });
-        else rest.push(fe);
-      }
-      setFailure({ error, rest });
-    }
-  });
+  const form = useContractForm(DnsForm, { nameservers: [0, 1, 2].map((i) => dns.nameservers[i] ?? ''), search: dns.search.join(' ') }, { mode: 'onSubmit' });
+  const { control } = form;
 
   return (
-    <Dialog open onClose={formState.isSubmitting ? undefined : onClose} aria-labelledby="dns-title">
-      <DialogTitle id="dns-title">DNS servers</DialogTitle>
-      <form noValidate onSubmit={(e) => void onSubmit(e)}>
-        <DialogContent dividers>
-          <Stack spacing={2}>
-            <FormTextField control={control} name="nameservers.0" label="Name server 1" emptyAs="" autoFocus />
-            <FormTextField control={control} name="nameservers.1" label="Name server 2" emptyAs="" />
-            <FormTextField control={control} name="nameservers.2" label="Name server 3" emptyAs="" helperText="The resolver reads at most three" />
-            <FormTextField control={control} name="search" label="Search domains" emptyAs="" helperText="Separated by spaces, e.g. home.lan example.com" />
-            {listProblems(formState.errors).map((message) => (
-              <FormHelperText key={message} error>
-                {message}
-              </FormHelperText>
-            ))}
-            {failure && <ErrorAlert error={failure.error} fieldErrors={failure.rest} />}
-          </Stack>
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={onClose} disabled={formState.isSubmitting}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="contained" loading={formState.isSubmitting}>
-            Save
-          </Button>
-        </DialogActions>
-      </form>
-    </Dialog>
+    <FormDialog form={form} title="DNS servers" submitLabel="Save" fields={dnsField} onClose={onClose} onSubmit={(body) => update.mutateAsync(body)}>
+      <Stack spacing={2}>
+        <FormTextField control={control} name="nameservers.0" label="Name server 1" emptyAs="" autoFocus />
+        <FormTextField control={control} name="nameservers.1" label="Name server 2" emptyAs="" />
+        <FormTextField control={control} name="nameservers.2" label="Name server 3" emptyAs="" helperText="The resolver reads at most three" />
+        <FormTextField control={control} name="search" label="Search domains" emptyAs="" helperText="Separated by spaces, e.g. home.lan example.com" />
+        {listProblems(form.formState.errors).map((message) => (
+          <FormHelperText key={message} error>
+            {message}
+          </FormHelperText>
+        ))}
+      </Stack>
+    </FormDialog>
   );
 }

@@ -1,5 +1,5 @@
 import { servicesApi, type ServiceId, type ServiceStatus } from '@moxnas/contracts';
-import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { call } from '../../../lib/api-client';
 
 export const servicesKeys = {
@@ -7,6 +7,7 @@ export const servicesKeys = {
   list: () => ['services', 'list'] as const,
   revisions: (id: ServiceId) => ['services', 'revisions', id] as const,
   diff: (id: ServiceId, from: string, to: string) => ['services', 'diff', id, from, to] as const,
+  settings: (id: ServiceId) => ['services', 'settings', id] as const,
 };
 
 export const getServices = (signal?: AbortSignal) => call(servicesApi.list, { signal });
@@ -66,4 +67,52 @@ export const diffQueryOptions = (id: ServiceId, from: string, to: string) =>
 
 export function useDiff(args: { id: ServiceId; from: string; to: string } | null) {
   return useQuery({ ...diffQueryOptions(args?.id ?? 'smb', args?.from ?? '', args?.to ?? ''), enabled: args !== null });
+}
+
+// ---- settings, apply, rollback ----
+
+export const settingsQueryOptions = (id: ServiceId) =>
+  queryOptions({ queryKey: servicesKeys.settings(id), queryFn: ({ signal }) => call(servicesApi.getSettings, { params: { id }, signal }) });
+
+export function useServiceSettings(id: ServiceId | null) {
+  return useQuery({ ...settingsQueryOptions(id ?? 'smb'), enabled: id !== null });
+}
+
+/** After a real apply: status (revision, drift), revisions and the stored settings all changed. */
+const invalidateService = (queryClient: QueryClient) =>
+  Promise.all([queryClient.invalidateQueries({ queryKey: servicesKeys.all }), queryClient.invalidateQueries({ queryKey: ['jobs'] })]);
+
+/**
+ * PUT the changed settings. With `dryRun` nothing is written and the answer carries the unified
+ * diff of each file the service owns.
+ */
+export function useUpdateSettings() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body, dryRun }: { id: ServiceId; body: Record<string, unknown>; dryRun: boolean }) =>
+      call(servicesApi.updateSettings, { params: { id }, query: { dryRun: dryRun ? 'true' : 'false' }, body }),
+    onSuccess: (_res, { dryRun }) => (dryRun ? undefined : invalidateService(queryClient)),
+  });
+}
+
+/** Returns to the settings a revision was made from (preview first with `dryRun`). */
+export function useRollback() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, revisionId, dryRun }: { id: ServiceId; revisionId: string; dryRun: boolean }) =>
+      call(servicesApi.rollback, { params: { id, revisionId }, query: { dryRun: dryRun ? 'true' : 'false' } }),
+    onSuccess: (_res, { dryRun }) => (dryRun ? undefined : invalidateService(queryClient)),
+  });
+}
+
+/** A rollback's dry run writes nothing, so it is read like data: what the files would become. */
+export function useRollbackPreview(id: ServiceId, revisionId: string) {
+  return useQuery({
+    // Outside the 'services' key: applying invalidates that, and this dry run must not run again.
+    queryKey: ['service-rollback-preview', id, revisionId],
+    queryFn: ({ signal }) => call(servicesApi.rollback, { params: { id, revisionId }, query: { dryRun: 'true' }, signal }),
+    staleTime: 0,
+    gcTime: 0,
+    retry: false,
+  });
 }

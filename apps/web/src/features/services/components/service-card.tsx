@@ -33,9 +33,11 @@ export interface ServiceCardProps {
   pendingAction: ServiceAction | null;
   onAction: (action: ServiceAction) => void;
   onRevisions: () => void;
+  /** Opens the settings editor; absent for roles that may not change settings. */
+  onSettings?: () => void;
 }
 
-export function ServiceCard({ service: s, allowed, pendingAction, onAction, onRevisions }: ServiceCardProps) {
+export function ServiceCard({ service: s, allowed, pendingAction, onAction, onRevisions, onSettings }: ServiceCardProps) {
   const available = s.capability.available;
   const running = s.state === 'running' || s.state === 'starting';
   const button = (action: ServiceAction, label: string, show: boolean, color: 'primary' | 'error' = 'primary') =>
@@ -96,6 +98,11 @@ export function ServiceCard({ service: s, allowed, pendingAction, onAction, onRe
           </>
         )}
         <Box sx={{ flex: 1 }} />
+        {onSettings && (
+          <Button size="small" onClick={onSettings}>
+            Settings
+          </Button>
+        )}
         <Button size="small" onClick={onRevisions}>
           Revisions
         </Button>

@@ -1,4 +1,4 @@
-import { datasetsApi, poolsApi, snapshotsApi, snapshotTasksApi, type DatasetCreate, type PoolCreate, type SnapshotRestore } from '@moxnas/contracts';
+import { datasetsApi, poolsApi, snapshotsApi, snapshotTasksApi, type DatasetCreate, type PoolCreate, type Retention, type SnapshotRestore, type SnapshotTaskCreate, type SnapshotTaskUpdate } from '@moxnas/contracts';
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import { call } from '../../../lib/api-client';
@@ -6,6 +6,8 @@ import { call } from '../../../lib/api-client';
 export type PoolCreateInput = z.input<typeof PoolCreate>;
 export type DatasetCreateInput = z.input<typeof DatasetCreate>;
 export type SnapshotRestoreInput = z.input<typeof SnapshotRestore>;
+export type SnapshotTaskInput = z.input<typeof SnapshotTaskCreate>;
+export type SnapshotTaskPatch = z.input<typeof SnapshotTaskUpdate>;
 
 export const storageKeys = {
   all: ['storage'] as const,
@@ -14,6 +16,7 @@ export const storageKeys = {
   datasets: (poolId?: string) => ['storage', 'datasets', { poolId }] as const,
   snapshots: (filter: SnapshotsFilter) => ['storage', 'snapshots', filter] as const,
   tasks: ['storage', 'snapshot-tasks'] as const,
+  retention: (id: string, rule: Partial<Retention>) => ['storage', 'snapshot-tasks', id, 'retention', rule] as const,
 };
 
 /** Pools, datasets and snapshots count each other (dataset counts, usage); a change refreshes all of storage. */
@@ -130,3 +133,25 @@ export function useSetTaskEnabled() {
     onSuccess: () => invalidateStorage(queryClient),
   });
 }
+
+export function useCreateTask() {
+  const queryClient = useQueryClient();
+  return useMutation({ mutationFn: (body: SnapshotTaskInput) => call(snapshotTasksApi.create, { body }), onSuccess: () => invalidateStorage(queryClient) });
+}
+
+export function useUpdateTask() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body }: { id: string; body: SnapshotTaskPatch }) => call(snapshotTasksApi.update, { params: { id }, body }),
+    onSuccess: () => invalidateStorage(queryClient),
+  });
+}
+
+/** What the task's rule — or `rule`, for values not saved yet — would keep and delete now. */
+export const retentionPreviewQueryOptions = (id: string, rule: Partial<Retention> = {}) =>
+  queryOptions({
+    queryKey: storageKeys.retention(id, rule),
+    queryFn: ({ signal }) => call(snapshotTasksApi.retentionPreview, { params: { id }, query: rule, signal }),
+    placeholderData: keepPreviousData,
+  });
+export const useRetentionPreview = (id: string | null, rule: Partial<Retention> = {}) => useQuery({ ...retentionPreviewQueryOptions(id ?? '', rule), enabled: id !== null });

@@ -6,19 +6,13 @@ import Button from '@mui/material/Button';
 import Checkbox from '@mui/material/Checkbox';
 import Chip from '@mui/material/Chip';
 import FormControlLabel from '@mui/material/FormControlLabel';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { datasetsApi, snapshotsApi, type Dataset } from '@moxnas/contracts';
 import { useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { EmptyState } from '../../../components/empty-state';
+import { ResourceTable } from '../../../components/resource-table';
 import { ErrorAlert } from '../../../components/error-alert';
-import { PageLoader } from '../../../components/page-loader';
 import { useCan } from '../../../lib/auth';
 import { formatBytes, formatDateTime } from '../../../lib/format';
 import { useCreateSnapshot, useDatasets, useMeasureDataset, usePools, useRemoveDataset } from '../api/storage';
@@ -71,93 +65,103 @@ export function DatasetsTab() {
         </Alert>
       )}
       {[measure, snapshot].map((m, i) => (m.isError ? <ErrorAlert key={i} error={m.error} sx={{ mb: 2 }} /> : null))}
-      {datasets.isPending ? (
-        <PageLoader />
-      ) : datasets.isError ? (
-        <ErrorAlert error={datasets.error} onRetry={() => void datasets.refetch()} />
-      ) : datasets.data.length === 0 ? (
-        <EmptyState
-          icon={<FolderIcon />}
-          title="No datasets yet"
-          description={
-            !hasPools
-              ? 'Datasets live in pools: register a pool on the Pools tab first.'
-              : canCreate
-                ? 'Create a dataset for each kind of data (media, backups, homes): each gets its own permissions, quota and snapshots, and shares point at datasets.'
-                : 'An administrator creates datasets.'
-          }
-          action={
-            canCreate && hasPools ? (
-              <Button variant="contained" startIcon={<AddIcon />} onClick={() => setCreating(true)}>
-                Create dataset
-              </Button>
-            ) : undefined
-          }
-        />
-      ) : (
-        <TableContainer>
-          <Table size="small" aria-label="Datasets">
-            <TableHead>
-              <TableRow>
-                <TableCell>Dataset</TableCell>
-                <TableCell>Owner</TableCell>
-                <TableCell>Used</TableCell>
-                <TableCell>Snapshots</TableCell>
-                <TableCell align="right">Actions</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {datasets.data.map((d) => (
-                <TableRow key={d.id} hover>
-                  <TableCell>
-                    <Typography variant="body2" sx={{ fontWeight: 600 }}>
-                      {poolName(d.poolId)}/{d.relativePath}
-                    </Typography>
-                    <Typography variant="caption" sx={{ color: 'text.secondary' }}>
-                      {d.path}
-                      {d.comment ? ` · ${d.comment}` : ''}
-                    </Typography>
-                  </TableCell>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>
-                    {d.owner.name ?? d.owner.uid}:{d.group.name ?? d.group.gid} <code>{d.mode}</code>
-                    {d.acl.length > 0 && <Chip label={`ACL ${d.acl.length}`} variant="outlined" sx={{ ml: 0.5 }} />}
-                  </TableCell>
-                  <TableCell>
-                    <Usage d={d} />
-                    {d.usedBytesAt && (
-                      <Typography variant="caption" component="div" sx={{ color: 'text.secondary' }}>
-                        measured {formatDateTime(d.usedBytesAt)}
-                      </Typography>
-                    )}
-                  </TableCell>
-                  <TableCell>{d.snapshotDriver}</TableCell>
-                  <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                    {canSnapshot && (
-                      <Button
-                        size="small"
-                        loading={snapshot.isPending && snapshot.variables === d.id}
-                        onClick={() => snapshot.mutate(d.id, { onSuccess: (r) => setNotice(`Snapshot ${r.snapshot.name} of ${d.relativePath} is being taken; it appears on the Snapshots tab.`) })}
-                      >
-                        Snapshot
-                      </Button>
-                    )}
-                    {canMeasure && (
-                      <Button size="small" loading={measure.isPending && measure.variables === d.id} onClick={() => measure.mutate(d.id, { onSuccess: () => setNotice(`Measuring ${d.relativePath}; the figure updates when the job finishes.`) })}>
-                        Measure
-                      </Button>
-                    )}
-                    {canRemove && (
-                      <Button size="small" color="error" onClick={() => { setKeepData(false); setRemoving(d); }}>
-                        Delete
-                      </Button>
-                    )}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </TableContainer>
-      )}
+      <ResourceTable
+        query={datasets}
+        rowKey={(d) => d.id}
+        label="Datasets"
+        empty={
+          <EmptyState
+            icon={<FolderIcon />}
+            title="No datasets yet"
+            description={
+              !hasPools
+                ? 'Datasets live in pools: register a pool on the Pools tab first.'
+                : canCreate
+                  ? 'Create a dataset for each kind of data (media, backups, homes): each gets its own permissions, quota and snapshots, and shares point at datasets.'
+                  : 'An administrator creates datasets.'
+            }
+            action={
+              canCreate && hasPools ? (
+                <Button variant="contained" startIcon={<AddIcon />} onClick={() => setCreating(true)}>
+                  Create dataset
+                </Button>
+              ) : undefined
+            }
+          />
+        }
+        columns={[
+          {
+            id: 'dataset',
+            header: 'Dataset',
+            cell: (d) => (
+              <>
+                <Typography variant="body2" sx={{ fontWeight: 600 }}>
+                  {poolName(d.poolId)}/{d.relativePath}
+                </Typography>
+                <Typography variant="caption" sx={{ color: 'text.secondary' }}>
+                  {d.path}
+                  {d.comment ? ` · ${d.comment}` : ''}
+                </Typography>
+              </>
+            ),
+          },
+          {
+            id: 'owner',
+            header: 'Owner',
+            sx: { whiteSpace: 'nowrap' },
+            cell: (d) => (
+              <>
+                {d.owner.name ?? d.owner.uid}:{d.group.name ?? d.group.gid} <code>{d.mode}</code>
+                {d.acl.length > 0 && <Chip label={`ACL ${d.acl.length}`} variant="outlined" sx={{ ml: 0.5 }} />}
+              </>
+            ),
+          },
+          {
+            id: 'used',
+            header: 'Used',
+            cell: (d) => (
+              <>
+                <Usage d={d} />
+                {d.usedBytesAt && (
+                  <Typography variant="caption" component="div" sx={{ color: 'text.secondary' }}>
+                    measured {formatDateTime(d.usedBytesAt)}
+                  </Typography>
+                )}
+              </>
+            ),
+          },
+          { id: 'driver', header: 'Snapshots', cell: (d) => d.snapshotDriver },
+          {
+            id: 'actions',
+            header: 'Actions',
+            align: 'right',
+            sx: { whiteSpace: 'nowrap' },
+            cell: (d) => (
+              <>
+                {canSnapshot && (
+                  <Button
+                    size="small"
+                    loading={snapshot.isPending && snapshot.variables === d.id}
+                    onClick={() => snapshot.mutate(d.id, { onSuccess: (r) => setNotice(`Snapshot ${r.snapshot.name} of ${d.relativePath} is being taken; it appears on the Snapshots tab.`) })}
+                  >
+                    Snapshot
+                  </Button>
+                )}
+                {canMeasure && (
+                  <Button size="small" loading={measure.isPending && measure.variables === d.id} onClick={() => measure.mutate(d.id, { onSuccess: () => setNotice(`Measuring ${d.relativePath}; the figure updates when the job finishes.`) })}>
+                    Measure
+                  </Button>
+                )}
+                {canRemove && (
+                  <Button size="small" color="error" onClick={() => { setKeepData(false); setRemoving(d); }}>
+                    Delete
+                  </Button>
+                )}
+              </>
+            ),
+          },
+        ]}
+      />
       {creating && pools.data && <DatasetCreateDialog pools={pools.data} initialPoolId={poolId || undefined} onClose={() => setCreating(false)} />}
       <ConfirmDialog
         open={removing !== null}

@@ -2,84 +2,59 @@ import PhotoCameraIcon from '@mui/icons-material/PhotoCamera';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import Dialog from '@mui/material/Dialog';
-import DialogActions from '@mui/material/DialogActions';
-import DialogContent from '@mui/material/DialogContent';
-import DialogTitle from '@mui/material/DialogTitle';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import Radio from '@mui/material/Radio';
 import RadioGroup from '@mui/material/RadioGroup';
 import Stack from '@mui/material/Stack';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
-import TablePagination from '@mui/material/TablePagination';
-import TableRow from '@mui/material/TableRow';
-import { snapshotsApi, SnapshotRestore, type FieldError, type Snapshot } from '@moxnas/contracts';
+import { snapshotsApi, SnapshotRestore, type Snapshot } from '@moxnas/contracts';
 import { useState } from 'react';
-import { Controller, useForm } from 'react-hook-form';
+import { Controller } from 'react-hook-form';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { EmptyState } from '../../../components/empty-state';
+import { ResourceTable } from '../../../components/resource-table';
 import { ErrorAlert } from '../../../components/error-alert';
+import { FormDialog } from '../../../components/form-dialog';
 import { FormTextField } from '../../../components/form-fields';
-import { PageLoader } from '../../../components/page-loader';
 import { StatusChip } from '../../../components/status-chip';
 import { useCan } from '../../../lib/auth';
 import { formatBytes, formatDateTime } from '../../../lib/format';
-import { applyFieldErrors, contractResolver } from '../../../lib/form';
-import { useCreateSnapshot, useDatasets, useRemoveSnapshot, useRestoreSnapshot, useSnapshots, type SnapshotRestoreInput } from '../api/storage';
+import { useContractForm } from '../../../lib/form';
+import { useCreateSnapshot, useDatasets, useRemoveSnapshot, useRestoreSnapshot, useSnapshots } from '../api/storage';
 import { FilterSelect } from '../../../components/filter-select';
 
 function RestoreDialog({ snapshot, label, onClose, onStarted }: { snapshot: Snapshot; label: string; onClose: () => void; onStarted: () => void }) {
   const restore = useRestoreSnapshot();
-  const [failure, setFailure] = useState<{ error: unknown; rest: FieldError[] } | null>(null);
-  const { control, handleSubmit, setError, watch, formState } = useForm<SnapshotRestoreInput, unknown, SnapshotRestore>({
-    resolver: contractResolver(SnapshotRestore),
-    defaultValues: { path: '', target: 'alongside' },
-  });
-  const target = watch('target');
-  const onSubmit = handleSubmit(async (body) => {
-    setFailure(null);
-    try {
-      await restore.mutateAsync({ id: snapshot.id, body });
-      onStarted();
-    } catch (error) {
-      setFailure({ error, rest: applyFieldErrors(error, setError, ['path', 'target']) });
-    }
-  });
+  const form = useContractForm(SnapshotRestore, { path: '', target: 'alongside' }, { mode: 'onSubmit' });
+  const target = form.watch('target');
   return (
-    <Dialog open onClose={formState.isSubmitting ? undefined : onClose} aria-labelledby="restore-title">
-      <DialogTitle id="restore-title">Restore from {snapshot.name}</DialogTitle>
-      <form noValidate onSubmit={(e) => void onSubmit(e)}>
-        <DialogContent dividers>
-          <Stack spacing={2}>
-            <FormTextField control={control} name="path" label={`Path inside ${label}`} emptyAs="" helperText="e.g. docs/report.odt; empty restores the whole dataset" />
-            <Controller
-              control={control}
-              name="target"
-              render={({ field }) => (
-                <RadioGroup value={field.value ?? 'alongside'} onChange={(e) => field.onChange(e.target.value)}>
-                  <FormControlLabel value="alongside" control={<Radio />} label="Next to the original, as a copy named …restored-<date>" />
-                  <FormControlLabel value="in-place" control={<Radio />} label="In place: make it exactly as in the snapshot" />
-                </RadioGroup>
-              )}
-            />
-            {target === 'in-place' && <Alert severity="warning">Files changed or created since the snapshot are overwritten or removed. This cannot be undone.</Alert>}
-            {failure && <ErrorAlert error={failure.error} fieldErrors={failure.rest} />}
-          </Stack>
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={onClose} disabled={formState.isSubmitting}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="contained" color={target === 'in-place' ? 'error' : 'primary'} loading={formState.isSubmitting}>
-            Restore
-          </Button>
-        </DialogActions>
-      </form>
-    </Dialog>
+    <FormDialog
+      form={form}
+      title={`Restore from ${snapshot.name}`}
+      submitLabel="Restore"
+      submitColor={target === 'in-place' ? 'error' : 'primary'}
+      fields={['path', 'target']}
+      closeOnSuccess={false}
+      onClose={onClose}
+      onSubmit={async (body) => {
+        await restore.mutateAsync({ id: snapshot.id, body });
+        onStarted();
+      }}
+    >
+      <Stack spacing={2}>
+        <FormTextField control={form.control} name="path" label={`Path inside ${label}`} emptyAs="" helperText="e.g. docs/report.odt; empty restores the whole dataset" />
+        <Controller
+          control={form.control}
+          name="target"
+          render={({ field }) => (
+            <RadioGroup value={field.value ?? 'alongside'} onChange={(e) => field.onChange(e.target.value)}>
+              <FormControlLabel value="alongside" control={<Radio />} label="Next to the original, as a copy named …restored-<date>" />
+              <FormControlLabel value="in-place" control={<Radio />} label="In place: make it exactly as in the snapshot" />
+            </RadioGroup>
+          )}
+        />
+        {target === 'in-place' && <Alert severity="warning">Files changed or created since the snapshot are overwritten or removed. This cannot be undone.</Alert>}
+      </Stack>
+    </FormDialog>
   );
 }
 
@@ -130,71 +105,61 @@ export function SnapshotsTab() {
         </Alert>
       )}
       {create.isError && <ErrorAlert error={create.error} sx={{ mb: 2 }} />}
-      {snapshots.isPending ? (
-        <PageLoader />
-      ) : snapshots.isError ? (
-        <ErrorAlert error={snapshots.error} onRetry={() => void snapshots.refetch()} />
-      ) : snapshots.data.items.length === 0 ? (
-        <EmptyState
-          icon={<PhotoCameraIcon />}
-          title="No snapshots"
-          description={
-            canCreate
-              ? 'Pick a dataset above and take a snapshot now, or schedule them on the Schedules tab. SMB users see snapshots as Windows “Previous Versions”.'
-              : 'Snapshots appear here when an administrator takes or schedules them.'
-          }
-        />
-      ) : (
-        <>
-          <TableContainer>
-            <Table size="small" aria-label="Snapshots">
-              <TableHead>
-                <TableRow>
-                  <TableCell>Dataset</TableCell>
-                  <TableCell>Snapshot</TableCell>
-                  <TableCell>Taken</TableCell>
-                  <TableCell>State</TableCell>
-                  <TableCell>Size</TableCell>
-                  <TableCell>Kept by</TableCell>
-                  {(canRestore || canRemove) && <TableCell align="right">Actions</TableCell>}
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {snapshots.data.items.map((s) => (
-                  <TableRow key={s.id} hover>
-                    <TableCell>{label(s.datasetId)}</TableCell>
-                    <TableCell sx={{ fontFamily: 'monospace', fontSize: 13 }}>{s.name}</TableCell>
-                    <TableCell>{formatDateTime(s.takenAt)}</TableCell>
-                    <TableCell>
-                      <StatusChip status={s.state === 'ready' ? 'ok' : 'running'} label={s.state} />
-                    </TableCell>
-                    <TableCell>
-                      {s.sizeBytes === null ? '—' : formatBytes(s.sizeBytes)}
-                      {s.newBytes !== null && ` (${formatBytes(s.newBytes)} new)`}
-                    </TableCell>
-                    <TableCell>{s.taskId ? 'schedule' : 'manual (kept until deleted)'}</TableCell>
-                    {(canRestore || canRemove) && (
-                      <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                        {canRestore && s.state === 'ready' && (
-                          <Button size="small" onClick={() => setRestoring(s)}>
-                            Restore
-                          </Button>
-                        )}
-                        {canRemove && s.state === 'ready' && (
-                          <Button size="small" color="error" onClick={() => setRemoving(s)}>
-                            Delete
-                          </Button>
-                        )}
-                      </TableCell>
-                    )}
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </TableContainer>
-          <TablePagination component="div" count={snapshots.data.total} page={page - 1} rowsPerPage={50} rowsPerPageOptions={[50]} onPageChange={(_, p) => setPage(p + 1)} />
-        </>
-      )}
+      <ResourceTable
+        query={snapshots}
+        rows={(d) => d.items}
+        rowKey={(s) => s.id}
+        label="Snapshots"
+        pagination={snapshots.data && { total: snapshots.data.total, page, pageSize: 50, pageSizes: [50], onPageChange: setPage }}
+        empty={
+          <EmptyState
+            icon={<PhotoCameraIcon />}
+            title="No snapshots"
+            description={
+              canCreate
+                ? 'Pick a dataset above and take a snapshot now, or schedule them on the Schedules tab. SMB users see snapshots as Windows “Previous Versions”.'
+                : 'Snapshots appear here when an administrator takes or schedules them.'
+            }
+          />
+        }
+        columns={[
+          { id: 'dataset', header: 'Dataset', cell: (s) => label(s.datasetId) },
+          { id: 'name', header: 'Snapshot', sx: { fontFamily: 'monospace', fontSize: 13 }, cell: (s) => s.name },
+          { id: 'taken', header: 'Taken', cell: (s) => formatDateTime(s.takenAt) },
+          { id: 'state', header: 'State', cell: (s) => <StatusChip status={s.state === 'ready' ? 'ok' : 'running'} label={s.state} /> },
+          {
+            id: 'size',
+            header: 'Size',
+            cell: (s) => (
+              <>
+                {s.sizeBytes === null ? '—' : formatBytes(s.sizeBytes)}
+                {s.newBytes !== null && ` (${formatBytes(s.newBytes)} new)`}
+              </>
+            ),
+          },
+          { id: 'kept', header: 'Kept by', cell: (s) => (s.taskId ? 'schedule' : 'manual (kept until deleted)') },
+          (canRestore || canRemove) && {
+            id: 'actions',
+            header: 'Actions',
+            align: 'right',
+            sx: { whiteSpace: 'nowrap' },
+            cell: (s) => (
+              <>
+                {canRestore && s.state === 'ready' && (
+                  <Button size="small" onClick={() => setRestoring(s)}>
+                    Restore
+                  </Button>
+                )}
+                {canRemove && s.state === 'ready' && (
+                  <Button size="small" color="error" onClick={() => setRemoving(s)}>
+                    Delete
+                  </Button>
+                )}
+              </>
+            ),
+          },
+        ]}
+      />
       {restoring && (
         <RestoreDialog
           snapshot={restoring}

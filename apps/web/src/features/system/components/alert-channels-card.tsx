@@ -6,19 +6,13 @@ import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
 import CardContent from '@mui/material/CardContent';
 import Switch from '@mui/material/Switch';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import type { AlertChannel, ChannelTestResult } from '@moxnas/contracts';
 import { useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { EmptyState } from '../../../components/empty-state';
+import { ResourceTable } from '../../../components/resource-table';
 import { ErrorAlert } from '../../../components/error-alert';
-import { PageLoader } from '../../../components/page-loader';
 import { asUpdate, useChannels, useRemoveChannel, useTestChannel, useUpdateChannel } from '../api/alert-channels';
 import { ChannelCreateDialog } from './channel-create-dialog';
 
@@ -59,62 +53,64 @@ export function AlertChannelsCard() {
           </Alert>
         )}
         {[test, update].map((m, i) => (m.isError ? <ErrorAlert key={i} error={m.error} sx={{ mb: 2 }} /> : null))}
-        {channels.isPending ? (
-          <PageLoader />
-        ) : channels.isError ? (
-          <ErrorAlert error={channels.error} onRetry={() => void channels.refetch()} />
-        ) : channels.data.length === 0 ? (
-          <EmptyState
-            icon={<CampaignIcon />}
-            title="Alerts are only shown here"
-            description="Add a webhook (chat, monitoring, home automation) or an e-mail channel so that a full pool or a stopped service reaches you when you are not looking at the dashboard."
-            action={add}
-          />
-        ) : (
-          <TableContainer>
-            <Table size="small" aria-label="Channels">
-              <TableHead>
-                <TableRow>
-                  <TableCell>Name</TableCell>
-                  <TableCell>Sends to</TableCell>
-                  <TableCell>From severity</TableCell>
-                  <TableCell>Enabled</TableCell>
-                  <TableCell align="right">Actions</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {channels.data.map((c) => (
-                  <TableRow key={c.id} hover>
-                    <TableCell sx={{ fontWeight: 600 }}>
-                      {c.name}
-                      <Typography variant="caption" component="div" sx={{ color: 'text.secondary' }}>
-                        {c.type}
-                      </Typography>
-                    </TableCell>
-                    <TableCell sx={{ overflowWrap: 'anywhere' }}>{target(c)}</TableCell>
-                    <TableCell>{c.minSeverity}</TableCell>
-                    <TableCell>
-                      <Switch
-                        checked={c.enabled}
-                        disabled={update.isPending}
-                        onChange={(e) => update.mutate({ id: c.id, body: asUpdate(c, { enabled: e.target.checked }) })}
-                        slotProps={{ input: { 'aria-label': `${c.name} enabled` } }}
-                      />
-                    </TableCell>
-                    <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                      <Button size="small" loading={test.isPending && test.variables === c.id} onClick={() => test.mutate(c.id, { onSuccess: (result) => setTested({ name: c.name, result }) })}>
-                        Send test
-                      </Button>
-                      <Button size="small" color="error" onClick={() => setRemoving(c)}>
-                        Delete
-                      </Button>
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </TableContainer>
-        )}
+        <ResourceTable
+          query={channels}
+          rowKey={(c) => c.id}
+          label="Channels"
+          empty={
+            <EmptyState
+              icon={<CampaignIcon />}
+              title="Alerts are only shown here"
+              description="Add a webhook (chat, monitoring, home automation) or an e-mail channel so that a full pool or a stopped service reaches you when you are not looking at the dashboard."
+              action={add}
+            />
+          }
+          columns={[
+            {
+              id: 'name',
+              header: 'Name',
+              sx: { fontWeight: 600 },
+              cell: (c) => (
+                <>
+                  {c.name}
+                  <Typography variant="caption" component="div" sx={{ color: 'text.secondary' }}>
+                    {c.type}
+                  </Typography>
+                </>
+              ),
+            },
+            { id: 'target', header: 'Sends to', sx: { overflowWrap: 'anywhere' }, cell: target },
+            { id: 'severity', header: 'From severity', cell: (c) => c.minSeverity },
+            {
+              id: 'enabled',
+              header: 'Enabled',
+              cell: (c) => (
+                <Switch
+                  checked={c.enabled}
+                  disabled={update.isPending}
+                  onChange={(e) => update.mutate({ id: c.id, body: asUpdate(c, { enabled: e.target.checked }) })}
+                  slotProps={{ input: { 'aria-label': `${c.name} enabled` } }}
+                />
+              ),
+            },
+            {
+              id: 'actions',
+              header: 'Actions',
+              align: 'right',
+              sx: { whiteSpace: 'nowrap' },
+              cell: (c) => (
+                <>
+                  <Button size="small" loading={test.isPending && test.variables === c.id} onClick={() => test.mutate(c.id, { onSuccess: (result) => setTested({ name: c.name, result }) })}>
+                    Send test
+                  </Button>
+                  <Button size="small" color="error" onClick={() => setRemoving(c)}>
+                    Delete
+                  </Button>
+                </>
+              ),
+            },
+          ]}
+        />
       </CardContent>
       {creating && <ChannelCreateDialog onClose={() => setCreating(false)} />}
       <ConfirmDialog

@@ -1,16 +1,9 @@
-import Button from '@mui/material/Button';
-import Dialog from '@mui/material/Dialog';
-import DialogActions from '@mui/material/DialogActions';
-import DialogContent from '@mui/material/DialogContent';
-import DialogTitle from '@mui/material/DialogTitle';
 import Grid from '@mui/material/Grid';
-import { CreateAlertChannel, type FieldError } from '@moxnas/contracts';
-import { useState } from 'react';
-import { useForm } from 'react-hook-form';
-import { ErrorAlert } from '../../../components/error-alert';
+import { CreateAlertChannel } from '@moxnas/contracts';
+import type { FieldPath } from 'react-hook-form';
+import { FormDialog } from '../../../components/form-dialog';
 import { FormListField, FormSelectField, FormSwitch, FormTextField } from '../../../components/form-fields';
-import { isApiError } from '../../../lib/api-client';
-import { contractResolver } from '../../../lib/form';
+import { useContractForm } from '../../../lib/form';
 import { useCreateChannel, type ChannelInput } from '../api/alert-channels';
 
 const SEVERITIES = [
@@ -33,116 +26,85 @@ const EMAIL: ChannelInput = {
  */
 const DEFAULTS = { ...EMAIL, ...WEBHOOK } as ChannelInput;
 
+/** Field paths are the contract's (`webhook.url`, `email.to.1`); the form uses the same names. */
+function channelField(apiField: string): FieldPath<ChannelInput> | undefined {
+  if (/^(name|minSeverity|webhook\.(url|secret|timeoutSeconds)|email\.(host|port|security|username|password|from|to))$/.test(apiField)) return apiField as FieldPath<ChannelInput>;
+  if (/^email\.to\.\d+$/.test(apiField)) return 'email.to';
+  return undefined;
+}
+
 export function ChannelCreateDialog({ onClose }: { onClose: () => void }) {
   const create = useCreateChannel();
-  const [failure, setFailure] = useState<{ error: unknown; rest: FieldError[] } | null>(null);
   // Fields of the other channel type are dropped when hidden, so the strict schema sees one branch.
-  const { control, handleSubmit, setError, watch, formState } = useForm<ChannelInput, unknown, CreateAlertChannel>({
-    resolver: contractResolver(CreateAlertChannel),
-    defaultValues: DEFAULTS,
-    shouldUnregister: true,
-    mode: 'onTouched',
-  });
+  const form = useContractForm(CreateAlertChannel, DEFAULTS, { shouldUnregister: true });
+  const { control, watch } = form;
   const type = watch('type');
 
-  const onSubmit = handleSubmit(async (body) => {
-    setFailure(null);
-    try {
-      await create.mutateAsync(body);
-      onClose();
-    } catch (error) {
-      const rest: FieldError[] = [];
-      for (const fe of isApiError(error) ? error.fieldErrors : []) {
-        // Field paths are the contract's (`webhook.url`, `email.to.1`); the form uses the same names.
-        if (/^(name|minSeverity|webhook\.(url|secret|timeoutSeconds)|email\.(host|port|security|username|password|from|to))$/.test(fe.field)) {
-          setError(fe.field as 'name', { type: 'server', message: fe.message });
-        } else if (/^email\.to\.\d+$/.test(fe.field)) {
-          setError('email.to', { type: 'server', message: fe.message });
-        } else rest.push(fe);
-      }
-      setFailure({ error, rest });
-    }
-  });
-
   return (
-    <Dialog open onClose={formState.isSubmitting ? undefined : onClose} maxWidth="md" aria-labelledby="channel-title">
-      <DialogTitle id="channel-title">Add notification channel</DialogTitle>
-      <form noValidate onSubmit={(e) => void onSubmit(e)}>
-        <DialogContent dividers>
-          <Grid container spacing={2}>
-            <Grid size={{ xs: 12, sm: 4 }}>
-              <FormSelectField control={control} name="type" label="Type" options={[{ value: 'webhook', label: 'Webhook' }, { value: 'email', label: 'E-mail' }]} />
-            </Grid>
-            <Grid size={{ xs: 12, sm: 4 }}>
-              <FormTextField control={control} name="name" label="Name" emptyAs="" autoFocus />
-            </Grid>
-            <Grid size={{ xs: 12, sm: 4 }}>
-              <FormSelectField control={control} name="minSeverity" label="Send" options={SEVERITIES} />
-            </Grid>
-            {type === 'webhook' ? (
-              <>
-                <Grid size={12}>
-                  <FormTextField control={control} name="webhook.url" label="URL" emptyAs="" helperText="Alerts are POSTed here as JSON" />
-                </Grid>
-                <Grid size={{ xs: 12, sm: 8 }}>
-                  <FormTextField control={control} name="webhook.secret" label="Signing secret" type="password" emptyAs="" helperText="Each request carries X-MoxNAS-Signature: sha256=<HMAC of the body>" />
-                </Grid>
-                <Grid size={{ xs: 12, sm: 4 }}>
-                  <FormTextField control={control} name="webhook.timeoutSeconds" label="Timeout (s)" numeric />
-                </Grid>
-              </>
-            ) : (
-              <>
-                <Grid size={{ xs: 12, sm: 6 }}>
-                  <FormTextField control={control} name="email.host" label="SMTP server" emptyAs="" />
-                </Grid>
-                <Grid size={{ xs: 6, sm: 3 }}>
-                  <FormTextField control={control} name="email.port" label="Port" numeric />
-                </Grid>
-                <Grid size={{ xs: 6, sm: 3 }}>
-                  <FormSelectField
-                    control={control}
-                    name="email.security"
-                    label="Security"
-                    options={[
-                      { value: 'starttls', label: 'STARTTLS (587)' },
-                      { value: 'tls', label: 'TLS (465)' },
-                      { value: 'none', label: 'None (clear text)' },
-                    ]}
-                  />
-                </Grid>
-                <Grid size={{ xs: 12, sm: 6 }}>
-                  <FormTextField control={control} name="email.username" label="Login" emptyAs={null} helperText="Empty for a relay without authentication" />
-                </Grid>
-                <Grid size={{ xs: 12, sm: 6 }}>
-                  <FormTextField control={control} name="email.password" label="Password" type="password" emptyAs={null} />
-                </Grid>
-                <Grid size={{ xs: 12, sm: 6 }}>
-                  <FormTextField control={control} name="email.from" label="From" emptyAs="" />
-                </Grid>
-                <Grid size={{ xs: 12, sm: 6 }}>
-                  <FormListField control={control} name="email.to" label="To" helperText="One or more addresses, separated by commas" />
-                </Grid>
-                <Grid size={12}>
-                  <FormSwitch control={control} name="email.rejectUnauthorized" label="Verify the server’s TLS certificate" />
-                </Grid>
-              </>
-            )}
+    <FormDialog form={form} title="Add notification channel" submitLabel="Add channel" maxWidth="md" fields={channelField} onClose={onClose} onSubmit={(body) => create.mutateAsync(body)}>
+      <Grid container spacing={2}>
+        <Grid size={{ xs: 12, sm: 4 }}>
+          <FormSelectField control={control} name="type" label="Type" options={[{ value: 'webhook', label: 'Webhook' }, { value: 'email', label: 'E-mail' }]} />
+        </Grid>
+        <Grid size={{ xs: 12, sm: 4 }}>
+          <FormTextField control={control} name="name" label="Name" emptyAs="" autoFocus />
+        </Grid>
+        <Grid size={{ xs: 12, sm: 4 }}>
+          <FormSelectField control={control} name="minSeverity" label="Send" options={SEVERITIES} />
+        </Grid>
+        {type === 'webhook' ? (
+          <>
             <Grid size={12}>
-              <FormSwitch control={control} name="enabled" label="Enabled" />
+              <FormTextField control={control} name="webhook.url" label="URL" emptyAs="" helperText="Alerts are POSTed here as JSON" />
             </Grid>
-          </Grid>
-          {failure && <ErrorAlert error={failure.error} fieldErrors={failure.rest} sx={{ mt: 2 }} />}
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={onClose} disabled={formState.isSubmitting}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="contained" loading={formState.isSubmitting}>
-            Add channel
-          </Button>
-        </DialogActions>
-      </form>
-    </Dialog>
+            <Grid size={{ xs: 12, sm: 8 }}>
+              <FormTextField control={control} name="webhook.secret" label="Signing secret" type="password" emptyAs="" helperText="Each request carries X-MoxNAS-Signature: sha256=<HMAC of the body>" />
+            </Grid>
+            <Grid size={{ xs: 12, sm: 4 }}>
+              <FormTextField control={control} name="webhook.timeoutSeconds" label="Timeout (s)" numeric />
+            </Grid>
+          </>
+        ) : (
+          <>
+            <Grid size={{ xs: 12, sm: 6 }}>
+              <FormTextField control={control} name="email.host" label="SMTP server" emptyAs="" />
+            </Grid>
+            <Grid size={{ xs: 6, sm: 3 }}>
+              <FormTextField control={control} name="email.port" label="Port" numeric />
+            </Grid>
+            <Grid size={{ xs: 6, sm: 3 }}>
+              <FormSelectField
+                control={control}
+                name="email.security"
+                label="Security"
+                options={[
+                  { value: 'starttls', label: 'STARTTLS (587)' },
+                  { value: 'tls', label: 'TLS (465)' },
+                  { value: 'none', label: 'None (clear text)' },
+                ]}
+              />
+            </Grid>
+            <Grid size={{ xs: 12, sm: 6 }}>
+              <FormTextField control={control} name="email.username" label="Login" emptyAs={null} helperText="Empty for a relay without authentication" />
+            </Grid>
+            <Grid size={{ xs: 12, sm: 6 }}>
+              <FormTextField control={control} name="email.password" label="Password" type="password" emptyAs={null} />
+            </Grid>
+            <Grid size={{ xs: 12, sm: 6 }}>
+              <FormTextField control={control} name="email.from" label="From" emptyAs="" />
+            </Grid>
+            <Grid size={{ xs: 12, sm: 6 }}>
+              <FormListField control={control} name="email.to" label="To" helperText="One or more addresses, separated by commas" />
+            </Grid>
+            <Grid size={12}>
+              <FormSwitch control={control} name="email.rejectUnauthorized" label="Verify the server’s TLS certificate" />
+            </Grid>
+          </>
+        )}
+        <Grid size={12}>
+          <FormSwitch control={control} name="enabled" label="Enabled" />
+        </Grid>
+      </Grid>
+    </FormDialog>
   );
 }

@@ -3,20 +3,12 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
 import CardContent from '@mui/material/CardContent';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
-import TablePagination from '@mui/material/TablePagination';
-import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { JobState, jobsApi, type Job } from '@moxnas/contracts';
 import { useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { EmptyState } from '../../../components/empty-state';
-import { ErrorAlert } from '../../../components/error-alert';
-import { PageLoader } from '../../../components/page-loader';
+import { ResourceTable } from '../../../components/resource-table';
 import { StatusChip } from '../../../components/status-chip';
 import { useCan } from '../../../lib/auth';
 import { formatDateTime } from '../../../lib/format';
@@ -43,80 +35,72 @@ export function JobsTable() {
           </Typography>
           <FilterSelect label="State" value={filter.state} options={JobState.options} allLabel="All states" onChange={(state) => setFilter({ ...filter, page: 1, state })} width={160} />
         </Box>
-        {jobs.isPending ? (
-          <PageLoader />
-        ) : jobs.isError ? (
-          <ErrorAlert error={jobs.error} onRetry={() => void jobs.refetch()} />
-        ) : jobs.data.items.length === 0 ? (
-          <EmptyState
-            icon={<WorkHistoryIcon />}
-            title={filter.state ? `No ${filter.state} jobs` : 'No jobs yet'}
-            description={
-              filter.state
-                ? 'Choose another state, or All, to see the other jobs.'
-                : 'Long operations — applying configuration, taking or restoring snapshots — run as jobs and show their progress and log here.'
+        <ResourceTable
+          query={jobs}
+          rows={(d) => d.items}
+          rowKey={(job) => job.id}
+          label="Job list"
+          pagination={
+            jobs.data && {
+              total: jobs.data.total,
+              page: filter.page,
+              pageSize: filter.pageSize,
+              pageSizes: [10, 20, 50, 100],
+              onPageChange: (page) => setFilter({ ...filter, page }),
+              onPageSizeChange: (pageSize) => setFilter({ ...filter, page: 1, pageSize }),
             }
-            action={filter.state ? <Button onClick={() => setFilter({ ...filter, page: 1, state: undefined })}>Show all jobs</Button> : undefined}
-          />
-        ) : (
-          <>
-            <TableContainer>
-              <Table size="small">
-                <TableHead>
-                  <TableRow>
-                    <TableCell>Type</TableCell>
-                    <TableCell>State</TableCell>
-                    <TableCell sx={{ minWidth: 160 }}>Progress</TableCell>
-                    <TableCell>Started by</TableCell>
-                    <TableCell>Created</TableCell>
-                    <TableCell align="right">Actions</TableCell>
-                  </TableRow>
-                </TableHead>
-                <TableBody>
-                  {jobs.data.items.map((job) => (
-                    <TableRow key={job.id} hover>
-                      <TableCell>
-                        <code>{job.type}</code>
-                        {(job.error ?? job.message) && (
-                          <Typography variant="caption" component="div" sx={{ color: job.error ? 'error.main' : 'text.secondary' }}>
-                            {job.error ?? job.message}
-                          </Typography>
-                        )}
-                      </TableCell>
-                      <TableCell>
-                        <StatusChip status={job.state} />
-                      </TableCell>
-                      <TableCell>
-                        <JobProgress job={job} />
-                      </TableCell>
-                      <TableCell>{job.actor ?? 'system'}</TableCell>
-                      <TableCell>{formatDateTime(job.createdAt)}</TableCell>
-                      <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                        <Button size="small" onClick={() => setOpenId(job.id)}>
-                          Details
-                        </Button>
-                        {canCancel && isActive(job) && (
-                          <Button size="small" color="error" disabled={job.cancelRequested} onClick={() => setToCancel(job)}>
-                            {job.cancelRequested ? 'Cancelling…' : 'Cancel'}
-                          </Button>
-                        )}
-                      </TableCell>
-                    </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
-            </TableContainer>
-            <TablePagination
-              component="div"
-              count={jobs.data.total}
-              page={filter.page - 1}
-              rowsPerPage={filter.pageSize}
-              rowsPerPageOptions={[10, 20, 50, 100]}
-              onPageChange={(_, page) => setFilter({ ...filter, page: page + 1 })}
-              onRowsPerPageChange={(e) => setFilter({ ...filter, page: 1, pageSize: Number(e.target.value) })}
+          }
+          empty={
+            <EmptyState
+              icon={<WorkHistoryIcon />}
+              title={filter.state ? `No ${filter.state} jobs` : 'No jobs yet'}
+              description={
+                filter.state
+                  ? 'Choose another state, or All, to see the other jobs.'
+                  : 'Long operations — applying configuration, taking or restoring snapshots — run as jobs and show their progress and log here.'
+              }
+              action={filter.state ? <Button onClick={() => setFilter({ ...filter, page: 1, state: undefined })}>Show all jobs</Button> : undefined}
             />
-          </>
-        )}
+          }
+          columns={[
+            {
+              id: 'type',
+              header: 'Type',
+              cell: (job) => (
+                <>
+                  <code>{job.type}</code>
+                  {(job.error ?? job.message) && (
+                    <Typography variant="caption" component="div" sx={{ color: job.error ? 'error.main' : 'text.secondary' }}>
+                      {job.error ?? job.message}
+                    </Typography>
+                  )}
+                </>
+              ),
+            },
+            { id: 'state', header: 'State', cell: (job) => <StatusChip status={job.state} /> },
+            { id: 'progress', header: 'Progress', headerSx: { minWidth: 160 }, cell: (job) => <JobProgress job={job} /> },
+            { id: 'actor', header: 'Started by', cell: (job) => job.actor ?? 'system' },
+            { id: 'created', header: 'Created', cell: (job) => formatDateTime(job.createdAt) },
+            {
+              id: 'actions',
+              header: 'Actions',
+              align: 'right',
+              sx: { whiteSpace: 'nowrap' },
+              cell: (job) => (
+                <>
+                  <Button size="small" onClick={() => setOpenId(job.id)}>
+                    Details
+                  </Button>
+                  {canCancel && isActive(job) && (
+                    <Button size="small" color="error" disabled={job.cancelRequested} onClick={() => setToCancel(job)}>
+                      {job.cancelRequested ? 'Cancelling…' : 'Cancel'}
+                    </Button>
+                  )}
+                </>
+              ),
+            },
+          ]}
+        />
       </CardContent>
       <JobDialog jobId={openId} onClose={() => setOpenId(null)} />
       <ConfirmDialog

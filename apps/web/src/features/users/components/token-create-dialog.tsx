@@ -10,49 +10,34 @@ import InputAdornment from '@mui/material/InputAdornment';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Tooltip from '@mui/material/Tooltip';
-import { CreateApiTokenRequest, roleAtMost, type CreatedApiToken, type FieldError } from '@moxnas/contracts';
+import { CreateApiTokenRequest, roleAtMost, type CreatedApiToken } from '@moxnas/contracts';
 import { useState, type FocusEvent } from 'react';
-import { useForm } from 'react-hook-form';
-import { ErrorAlert } from '../../../components/error-alert';
+import { FormDialog } from '../../../components/form-dialog';
 import { FormSelectField, FormTextField } from '../../../components/form-fields';
 import { useUser } from '../../../lib/auth';
-import { applyFieldErrors, contractResolver } from '../../../lib/form';
+import { useContractForm } from '../../../lib/form';
 import { useCreateToken, type CreateTokenInput } from '../api/tokens';
 import { ROLE_OPTIONS } from './options';
 
 const FIELDS = ['name', 'role', 'expiresInDays'] as const;
+const DEFAULTS: CreateTokenInput = { name: '', role: 'viewer', expiresInDays: 90 };
 
 export function TokenCreateDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const me = useUser();
   const create = useCreateToken();
   const [created, setCreated] = useState<CreatedApiToken | null>(null);
   const [copied, setCopied] = useState(false);
-  const [failure, setFailure] = useState<{ error: unknown; rest: FieldError[] } | null>(null);
-  const defaults: CreateTokenInput = { name: '', role: 'viewer', expiresInDays: 90 };
-  const { control, handleSubmit, setError, reset, formState } = useForm({
-    resolver: contractResolver(CreateApiTokenRequest),
-    defaultValues: defaults,
-    mode: 'onTouched',
-  });
+  const form = useContractForm(CreateApiTokenRequest, DEFAULTS);
+  const { control } = form;
   // A token may do at most what its owner can.
   const roleOptions = ROLE_OPTIONS.filter((o) => o.value !== 'none' && roleAtMost(o.value, me.role));
 
   const close = () => {
-    reset(defaults);
-    setFailure(null);
+    form.reset();
     setCreated(null);
     setCopied(false);
     onClose();
   };
-
-  const onSubmit = handleSubmit(async (values) => {
-    setFailure(null);
-    try {
-      setCreated(await create.mutateAsync(values));
-    } catch (error) {
-      setFailure({ error, rest: applyFieldErrors(error, setError, FIELDS) });
-    }
-  });
 
   const copy = async () => {
     if (!created) return;
@@ -64,64 +49,62 @@ export function TokenCreateDialog({ open, onClose }: { open: boolean; onClose: (
     }
   };
 
+  if (!created) {
+    return (
+      <FormDialog
+        open={open}
+        form={form}
+        title="Create API token"
+        submitLabel="Create token"
+        fields={FIELDS}
+        closeOnSuccess={false}
+        onClose={close}
+        onSubmit={async (values) => setCreated(await create.mutateAsync(values))}
+      >
+        <Stack spacing={2}>
+          <FormTextField control={control} name="name" label="Name" required autoFocus autoComplete="off" helperText="What it is for, e.g. prometheus or backup script" />
+          <FormSelectField control={control} name="role" label="Role" options={roleOptions} helperText="At most your own role" />
+          <FormTextField control={control} name="expiresInDays" label="Expires after (days)" numeric helperText="1–3650; empty for a token that never expires" />
+        </Stack>
+      </FormDialog>
+    );
+  }
+
   return (
-    <Dialog open={open} onClose={formState.isSubmitting ? undefined : close} aria-labelledby="token-create-title">
-      <DialogTitle id="token-create-title">{created ? `Token “${created.name}” created` : 'Create API token'}</DialogTitle>
-      {created ? (
-        <>
-          <DialogContent dividers>
-            <Stack spacing={2}>
-              <Alert severity="warning">Copy the token now. It is shown only once; MoxNAS keeps only a hash of it.</Alert>
-              <TextField
-                label="Token"
-                value={created.token}
-                slotProps={{
-                  htmlInput: { readOnly: true, style: { fontFamily: 'monospace' }, onFocus: (e: FocusEvent<HTMLInputElement>) => e.target.select() },
-                  input: {
-                    endAdornment: (
-                      <InputAdornment position="end">
-                        <Tooltip title={copied ? 'Copied' : 'Copy'}>
-                          <IconButton aria-label="Copy token" onClick={() => void copy()} edge="end">
-                            <ContentCopyIcon />
-                          </IconButton>
-                        </Tooltip>
-                      </InputAdornment>
-                    ),
-                  },
-                }}
-              />
-              <Alert severity="info">
-                Send it as <code>Authorization: Bearer {created.prefix}…</code>. It acts as {created.ownerUsername} with the {created.role} role
-                {created.expiresAt ? ` until ${new Date(created.expiresAt).toLocaleDateString()}` : ' and never expires'}.
-              </Alert>
-            </Stack>
-          </DialogContent>
-          <DialogActions>
-            <Button variant="contained" onClick={close}>
-              Done
-            </Button>
-          </DialogActions>
-        </>
-      ) : (
-        <form noValidate onSubmit={(e) => void onSubmit(e)}>
-          <DialogContent dividers>
-            <Stack spacing={2}>
-              <FormTextField control={control} name="name" label="Name" required autoFocus autoComplete="off" helperText="What it is for, e.g. prometheus or backup script" />
-              <FormSelectField control={control} name="role" label="Role" options={roleOptions} helperText="At most your own role" />
-              <FormTextField control={control} name="expiresInDays" label="Expires after (days)" numeric helperText="1–3650; empty for a token that never expires" />
-              {failure && <ErrorAlert error={failure.error} fieldErrors={failure.rest} />}
-            </Stack>
-          </DialogContent>
-          <DialogActions>
-            <Button onClick={close} disabled={formState.isSubmitting}>
-              Cancel
-            </Button>
-            <Button type="submit" variant="contained" loading={formState.isSubmitting}>
-              Create token
-            </Button>
-          </DialogActions>
-        </form>
-      )}
+    <Dialog open={open} onClose={close} aria-labelledby="token-created-title">
+      <DialogTitle id="token-created-title">Token “{created.name}” created</DialogTitle>
+      <DialogContent dividers>
+        <Stack spacing={2}>
+          <Alert severity="warning">Copy the token now. It is shown only once; MoxNAS keeps only a hash of it.</Alert>
+          <TextField
+            label="Token"
+            value={created.token}
+            slotProps={{
+              htmlInput: { readOnly: true, style: { fontFamily: 'monospace' }, onFocus: (e: FocusEvent<HTMLInputElement>) => e.target.select() },
+              input: {
+                endAdornment: (
+                  <InputAdornment position="end">
+                    <Tooltip title={copied ? 'Copied' : 'Copy'}>
+                      <IconButton aria-label="Copy token" onClick={() => void copy()} edge="end">
+                        <ContentCopyIcon />
+                      </IconButton>
+                    </Tooltip>
+                  </InputAdornment>
+                ),
+              },
+            }}
+          />
+          <Alert severity="info">
+            Send it as <code>Authorization: Bearer {created.prefix}…</code>. It acts as {created.ownerUsername} with the {created.role} role
+            {created.expiresAt ? ` until ${new Date(created.expiresAt).toLocaleDateString()}` : ' and never expires'}.
+          </Alert>
+        </Stack>
+      </DialogContent>
+      <DialogActions>
+        <Button variant="contained" onClick={close}>
+          Done
+        </Button>
+      </DialogActions>
     </Dialog>
   );
 }

@@ -4,18 +4,11 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import Switch from '@mui/material/Switch';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
 import { tokensApi, type ApiToken } from '@moxnas/contracts';
 import { useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { EmptyState } from '../../../components/empty-state';
-import { ErrorAlert } from '../../../components/error-alert';
-import { PageLoader } from '../../../components/page-loader';
+import { ResourceTable } from '../../../components/resource-table';
 import { StatusChip } from '../../../components/status-chip';
 import { useCan, useUser } from '../../../lib/auth';
 import { formatDateTime } from '../../../lib/format';
@@ -52,70 +45,52 @@ export function TokensTab() {
           </Button>
         )}
       </Box>
-      {tokens.isPending ? (
-        <PageLoader />
-      ) : tokens.isError ? (
-        <ErrorAlert error={tokens.error} onRetry={() => void tokens.refetch()} />
-      ) : tokens.data.length === 0 ? (
-        <EmptyState
-          icon={<KeyIcon />}
-          title="No API tokens"
-          description="Scripts and monitoring use API tokens instead of a password. Create one per purpose, with the lowest role that does the job, so each can be revoked alone."
-          action={
-            canCreate && session ? (
-              <Button variant="contained" startIcon={<AddIcon />} onClick={() => setCreating(true)}>
-                Create token
-              </Button>
-            ) : undefined
-          }
-        />
-      ) : (
-        <TableContainer>
-          <Table size="small" aria-label="API tokens">
-            <TableHead>
-              <TableRow>
-                <TableCell>Name</TableCell>
-                <TableCell>Token</TableCell>
-                <TableCell>Role</TableCell>
-                {all && <TableCell>Owner</TableCell>}
-                <TableCell>State</TableCell>
-                <TableCell>Expires</TableCell>
-                <TableCell>Last used</TableCell>
-                {canRevoke && <TableCell align="right">Actions</TableCell>}
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {tokens.data.map((t) => {
-                const state = tokenState(t, now);
-                return (
-                  <TableRow key={t.id} hover>
-                    <TableCell sx={{ fontWeight: 600 }}>{t.name}</TableCell>
-                    <TableCell>
-                      <code>{t.prefix}…</code>
-                    </TableCell>
-                    <TableCell>{t.role}</TableCell>
-                    {all && <TableCell>{t.ownerUsername}</TableCell>}
-                    <TableCell>
-                      <StatusChip status={state === 'active' ? 'active' : state === 'expired' ? 'degraded' : 'stopped'} label={state} />
-                    </TableCell>
-                    <TableCell>{t.expiresAt ? formatDateTime(t.expiresAt) : 'never'}</TableCell>
-                    <TableCell>{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : 'never'}</TableCell>
-                    {canRevoke && (
-                      <TableCell align="right">
-                        {state === 'active' && (
-                          <Button size="small" color="error" onClick={() => setRevoking(t)}>
-                            Revoke
-                          </Button>
-                        )}
-                      </TableCell>
-                    )}
-                  </TableRow>
-                );
-              })}
-            </TableBody>
-          </Table>
-        </TableContainer>
-      )}
+      <ResourceTable
+        query={tokens}
+        rowKey={(t) => t.id}
+        label="API tokens"
+        empty={
+          <EmptyState
+            icon={<KeyIcon />}
+            title="No API tokens"
+            description="Scripts and monitoring use API tokens instead of a password. Create one per purpose, with the lowest role that does the job, so each can be revoked alone."
+            action={
+              canCreate && session ? (
+                <Button variant="contained" startIcon={<AddIcon />} onClick={() => setCreating(true)}>
+                  Create token
+                </Button>
+              ) : undefined
+            }
+          />
+        }
+        columns={[
+          { id: 'name', header: 'Name', sx: { fontWeight: 600 }, cell: (t) => t.name },
+          { id: 'token', header: 'Token', cell: (t) => <code>{t.prefix}…</code> },
+          { id: 'role', header: 'Role', cell: (t) => t.role },
+          all && { id: 'owner', header: 'Owner', cell: (t) => t.ownerUsername },
+          {
+            id: 'state',
+            header: 'State',
+            cell: (t) => {
+              const state = tokenState(t, now);
+              return <StatusChip status={state === 'active' ? 'active' : state === 'expired' ? 'degraded' : 'stopped'} label={state} />;
+            },
+          },
+          { id: 'expires', header: 'Expires', cell: (t) => (t.expiresAt ? formatDateTime(t.expiresAt) : 'never') },
+          { id: 'used', header: 'Last used', cell: (t) => (t.lastUsedAt ? formatDateTime(t.lastUsedAt) : 'never') },
+          canRevoke && {
+            id: 'actions',
+            header: 'Actions',
+            align: 'right',
+            cell: (t) =>
+              tokenState(t, now) === 'active' && (
+                <Button size="small" color="error" onClick={() => setRevoking(t)}>
+                  Revoke
+                </Button>
+              ),
+          },
+        ]}
+      />
       {creating && <TokenCreateDialog open onClose={() => setCreating(false)} />}
       <ConfirmDialog
         open={revoking !== null}

@@ -1,19 +1,13 @@
-import Button from '@mui/material/Button';
 import Checkbox from '@mui/material/Checkbox';
-import Dialog from '@mui/material/Dialog';
-import DialogActions from '@mui/material/DialogActions';
-import DialogContent from '@mui/material/DialogContent';
-import DialogTitle from '@mui/material/DialogTitle';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import Grid from '@mui/material/Grid';
 import Stack from '@mui/material/Stack';
-import { ID_MAX, ID_MIN, UpdateUserRequest, type FieldError, type User, type UserChange } from '@moxnas/contracts';
-import { useState } from 'react';
-import { Controller, useForm } from 'react-hook-form';
+import { ID_MAX, ID_MIN, UpdateUserRequest, type User, type UserChange } from '@moxnas/contracts';
+import { Controller } from 'react-hook-form';
 import type { z } from 'zod';
-import { ErrorAlert } from '../../../components/error-alert';
+import { FormDialog } from '../../../components/form-dialog';
 import { FormSelectField, FormSwitch, FormTextField } from '../../../components/form-fields';
-import { applyFieldErrors, contractResolver } from '../../../lib/form';
+import { useContractForm } from '../../../lib/form';
 import { useGroups } from '../api/groups';
 import { useUpdateUser } from '../api/users';
 import { ROLE_OPTIONS, SHELL_OPTIONS } from './options';
@@ -42,104 +36,80 @@ function valuesOf(user: User): Values {
 export function UserEditDialog({ user, onClose, onSaved }: { user: User; onClose: () => void; onSaved: (user: UserChange) => void }) {
   const update = useUpdateUser();
   const groups = useGroups({ page: 1, pageSize: 500 });
-  const [failure, setFailure] = useState<{ error: unknown; rest: FieldError[] } | null>(null);
-  const { control, handleSubmit, setError, formState } = useForm({
-    resolver: contractResolver(UpdateUserRequest),
-    defaultValues: valuesOf(user),
-    mode: 'onTouched',
-  });
+  const form = useContractForm(UpdateUserRequest, valuesOf(user));
+  const { control } = form;
   const groupOptions = (groups.data?.items ?? []).map((g) => ({ value: g.id, label: g.name, description: `gid ${g.gid}` }));
   const host = !user.builtIn;
 
-  const onSubmit = handleSubmit(async (values) => {
-    setFailure(null);
-    const dirty = formState.dirtyFields as Partial<Record<keyof Values, unknown>>;
+  const save = async (values: UpdateUserRequest) => {
+    const dirty = form.formState.dirtyFields as Partial<Record<keyof Values, unknown>>;
     const body = Object.fromEntries(Object.entries(values).filter(([key, v]) => dirty[key as keyof Values] && v !== undefined)) as UpdateUserRequest;
-    if (Object.keys(body).length === 0) return onClose();
-    try {
-      onSaved(await update.mutateAsync({ id: user.id, body }));
-      onClose();
-    } catch (error) {
-      setFailure({ error, rest: applyFieldErrors(error, setError, FIELDS) });
-    }
-  });
+    if (Object.keys(body).length === 0) return;
+    onSaved(await update.mutateAsync({ id: user.id, body }));
+  };
 
   return (
-    <Dialog open onClose={formState.isSubmitting ? undefined : onClose} maxWidth="md" aria-labelledby="user-edit-title">
-      <DialogTitle id="user-edit-title">Edit user “{user.username}”</DialogTitle>
-      <form noValidate onSubmit={(e) => void onSubmit(e)}>
-        <DialogContent dividers>
-          <Grid container spacing={2}>
+    <FormDialog form={form} title={`Edit user “${user.username}”`} submitLabel="Save" maxWidth="md" fields={FIELDS} requireDirty onClose={onClose} onSubmit={save}>
+      <Grid container spacing={2}>
+        <Grid size={{ xs: 12, sm: 6 }}>
+          <FormTextField control={control} name="fullName" label="Full name" emptyAs={null} />
+        </Grid>
+        <Grid size={{ xs: 12, sm: 6 }}>
+          <FormTextField control={control} name="email" label="Email" type="email" emptyAs={null} />
+        </Grid>
+        <Grid size={{ xs: 12, sm: 6 }}>
+          <FormSelectField control={control} name="role" label="Dashboard role" options={ROLE_OPTIONS} />
+        </Grid>
+        <Grid size={{ xs: 12, sm: 6 }}>
+          <FormTextField
+            control={control}
+            name="password"
+            label="New password"
+            type="password"
+            autoComplete="new-password"
+            helperText="Leave empty to keep the current password; a change signs the user out everywhere"
+          />
+        </Grid>
+        {host && (
+          <>
             <Grid size={{ xs: 12, sm: 6 }}>
-              <FormTextField control={control} name="fullName" label="Full name" emptyAs={null} />
+              <FormSelectField control={control} name="groupIds" label="Groups" multiple options={groupOptions} disabled={groupOptions.length === 0} />
             </Grid>
             <Grid size={{ xs: 12, sm: 6 }}>
-              <FormTextField control={control} name="email" label="Email" type="email" emptyAs={null} />
+              <FormSelectField control={control} name="primaryGroupId" label="Primary group" options={groupOptions} emptyLabel="users (gid 100)" emptyAs={null} />
             </Grid>
-            <Grid size={{ xs: 12, sm: 6 }}>
-              <FormSelectField control={control} name="role" label="Dashboard role" options={ROLE_OPTIONS} />
+            <Grid size={{ xs: 12, sm: 4 }}>
+              <FormTextField control={control} name="uid" label="UID" numeric helperText={`${ID_MIN}–${ID_MAX}`} />
             </Grid>
-            <Grid size={{ xs: 12, sm: 6 }}>
-              <FormTextField
-                control={control}
-                name="password"
-                label="New password"
-                type="password"
-                autoComplete="new-password"
-                helperText="Leave empty to keep the current password; a change signs the user out everywhere"
-              />
+            <Grid size={{ xs: 12, sm: 4 }}>
+              <FormSelectField control={control} name="shell" label="Shell" options={SHELL_OPTIONS} />
             </Grid>
-            {host && (
-              <>
-                <Grid size={{ xs: 12, sm: 6 }}>
-                  <FormSelectField control={control} name="groupIds" label="Groups" multiple options={groupOptions} disabled={groupOptions.length === 0} />
-                </Grid>
-                <Grid size={{ xs: 12, sm: 6 }}>
-                  <FormSelectField control={control} name="primaryGroupId" label="Primary group" options={groupOptions} emptyLabel="users (gid 100)" emptyAs={null} />
-                </Grid>
-                <Grid size={{ xs: 12, sm: 4 }}>
-                  <FormTextField control={control} name="uid" label="UID" numeric helperText={`${ID_MIN}–${ID_MAX}`} />
-                </Grid>
-                <Grid size={{ xs: 12, sm: 4 }}>
-                  <FormSelectField control={control} name="shell" label="Shell" options={SHELL_OPTIONS} />
-                </Grid>
-                <Grid size={{ xs: 12, sm: 4 }}>
-                  <FormTextField control={control} name="homeDir" label="Home directory" emptyAs={null} />
-                </Grid>
-              </>
-            )}
-            <Grid size={12}>
-              <Stack direction={{ xs: 'column', sm: 'row' }} spacing={{ xs: 0, sm: 3 }} sx={{ flexWrap: 'wrap' }}>
-                {host && <FormSwitch control={control} name="smbEnabled" label="SMB access" />}
-                {host && <FormSwitch control={control} name="ftpEnabled" label="FTP access" />}
-                <FormSwitch control={control} name="disabled" label="Disabled" />
-                <FormSwitch control={control} name="mustChangePassword" label="Change password at next login" />
-              </Stack>
-              {user.totpEnabled && (
-                <Controller
-                  control={control}
-                  name="totpEnabled"
-                  render={({ field }) => (
-                    <FormControlLabel
-                      control={<Checkbox checked={field.value === false} onChange={(e) => field.onChange(e.target.checked ? false : undefined)} />}
-                      label="Remove two-factor authentication (for a lost phone)"
-                    />
-                  )}
+            <Grid size={{ xs: 12, sm: 4 }}>
+              <FormTextField control={control} name="homeDir" label="Home directory" emptyAs={null} />
+            </Grid>
+          </>
+        )}
+        <Grid size={12}>
+          <Stack direction={{ xs: 'column', sm: 'row' }} spacing={{ xs: 0, sm: 3 }} sx={{ flexWrap: 'wrap' }}>
+            {host && <FormSwitch control={control} name="smbEnabled" label="SMB access" />}
+            {host && <FormSwitch control={control} name="ftpEnabled" label="FTP access" />}
+            <FormSwitch control={control} name="disabled" label="Disabled" />
+            <FormSwitch control={control} name="mustChangePassword" label="Change password at next login" />
+          </Stack>
+          {user.totpEnabled && (
+            <Controller
+              control={control}
+              name="totpEnabled"
+              render={({ field }) => (
+                <FormControlLabel
+                  control={<Checkbox checked={field.value === false} onChange={(e) => field.onChange(e.target.checked ? false : undefined)} />}
+                  label="Remove two-factor authentication (for a lost phone)"
                 />
               )}
-            </Grid>
-          </Grid>
-          {failure && <ErrorAlert error={failure.error} fieldErrors={failure.rest} sx={{ mt: 2 }} />}
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={onClose} disabled={formState.isSubmitting}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="contained" loading={formState.isSubmitting} disabled={!formState.isDirty}>
-            Save
-          </Button>
-        </DialogActions>
-      </form>
-    </Dialog>
+            />
+          )}
+        </Grid>
+      </Grid>
+    </FormDialog>
   );
 }

@@ -5,21 +5,13 @@ import Button from '@mui/material/Button';
 import Checkbox from '@mui/material/Checkbox';
 import Chip from '@mui/material/Chip';
 import FormControlLabel from '@mui/material/FormControlLabel';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
-import TablePagination from '@mui/material/TablePagination';
-import TableRow from '@mui/material/TableRow';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import { Role, usersApi, type User } from '@moxnas/contracts';
 import { useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { EmptyState } from '../../../components/empty-state';
-import { ErrorAlert } from '../../../components/error-alert';
-import { PageLoader } from '../../../components/page-loader';
+import { ResourceTable } from '../../../components/resource-table';
 import { useCan, useUser } from '../../../lib/auth';
 import { formatDateTime } from '../../../lib/format';
 import { useDebouncedValue } from '../../../lib/use-debounced-value';
@@ -86,102 +78,97 @@ export function UsersTab() {
         />
       </ListToolbar>
 
-      {users.isPending ? (
-        <PageLoader />
-      ) : users.isError ? (
-        <ErrorAlert error={users.error} onRetry={() => void users.refetch()} />
-      ) : users.data.items.length === 0 ? (
-        <EmptyState
-          icon={<PeopleIcon />}
-          title={filtered ? 'No users match' : 'No users yet'}
-          description={
-            filtered
-              ? 'Change the search or the role filter to see other users.'
-              : canCreate
-                ? 'Add a user for each person who uses the shares; give dashboard roles only to those who manage the NAS.'
-                : 'An administrator adds users.'
-          }
-          action={filtered ? <Button onClick={() => { setSearch(''); setRole(undefined); }}>Clear filters</Button> : undefined}
-        />
-      ) : (
-        <>
-          <TableContainer>
-            <Table size="small" aria-label="Users">
-              <TableHead>
-                <TableRow>
-                  <TableCell>User</TableCell>
-                  <TableCell>Role</TableCell>
-                  <TableCell>Access</TableCell>
-                  <TableCell>Groups</TableCell>
-                  <TableCell>Last login</TableCell>
-                  {(canUpdate || canDelete) && <TableCell align="right">Actions</TableCell>}
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {users.data.items.map((u) => (
-                  <TableRow key={u.id} hover>
-                    <TableCell>
-                      <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
-                        <Typography variant="body2" sx={{ fontWeight: 600 }}>
-                          {u.username}
-                        </Typography>
-                        {u.builtIn && <Chip label="built-in" variant="outlined" />}
-                        {u.disabled && <Chip label="disabled" color="warning" />}
-                        {u.hostStatus === 'pending' && (
-                          <Tooltip title={HOST_STATUS_HINT.pending}>
-                            <Chip label="host pending" color="warning" variant="outlined" />
-                          </Tooltip>
-                        )}
-                      </Box>
-                      <Typography variant="caption" sx={{ color: 'text.secondary' }}>
-                        {[u.fullName, u.email, u.uid !== null ? `uid ${u.uid}` : null].filter(Boolean).join(' · ')}
-                      </Typography>
-                    </TableCell>
-                    <TableCell>
-                      <Chip label={u.role} color={u.role === 'admin' ? 'primary' : 'default'} variant={u.role === 'none' ? 'outlined' : 'filled'} />
-                    </TableCell>
-                    <TableCell>
-                      <Box sx={{ display: 'flex', gap: 0.5 }}>
-                        {u.smbEnabled && <Chip label="SMB" variant="outlined" />}
-                        {u.ftpEnabled && <Chip label="FTP" variant="outlined" />}
-                        {u.totpEnabled && <Chip label="2FA" variant="outlined" color="success" />}
-                      </Box>
-                    </TableCell>
-                    <TableCell>{u.groups.map((g) => g.name).join(', ') || '—'}</TableCell>
-                    <TableCell>{u.lastLoginAt ? formatDateTime(u.lastLoginAt) : 'never'}</TableCell>
-                    {(canUpdate || canDelete) && (
-                      <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                        {canUpdate && (
-                          <Button size="small" onClick={() => setEditing(u)}>
-                            Edit
-                          </Button>
-                        )}
-                        {canDelete && !u.builtIn && u.id !== me.id && (
-                          <Button size="small" color="error" onClick={() => { setKeepFiles(true); setDeleting(u); }}>
-                            Delete
-                          </Button>
-                        )}
-                      </TableCell>
-                    )}
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </TableContainer>
-          <TablePagination
-            component="div"
-            count={users.data.total}
-            page={page - 1}
-            rowsPerPage={pageSize}
-            rowsPerPageOptions={[10, 25, 50, 100]}
-            onPageChange={(_, p) => setPage(p + 1)}
-            onRowsPerPageChange={(e) => {
-              setPageSize(Number(e.target.value));
+      <ResourceTable
+        query={users}
+        rows={(d) => d.items}
+        rowKey={(u) => u.id}
+        label="Users"
+        pagination={
+          users.data && {
+            total: users.data.total,
+            page,
+            pageSize,
+            onPageChange: setPage,
+            onPageSizeChange: (size) => {
+              setPageSize(size);
               setPage(1);
-            }}
+            },
+          }
+        }
+        empty={
+          <EmptyState
+            icon={<PeopleIcon />}
+            title={filtered ? 'No users match' : 'No users yet'}
+            description={
+              filtered
+                ? 'Change the search or the role filter to see other users.'
+                : canCreate
+                  ? 'Add a user for each person who uses the shares; give dashboard roles only to those who manage the NAS.'
+                  : 'An administrator adds users.'
+            }
+            action={filtered ? <Button onClick={() => { setSearch(''); setRole(undefined); }}>Clear filters</Button> : undefined}
           />
-        </>
-      )}
+        }
+        columns={[
+          {
+            id: 'user',
+            header: 'User',
+            cell: (u) => (
+              <>
+                <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
+                  <Typography variant="body2" sx={{ fontWeight: 600 }}>
+                    {u.username}
+                  </Typography>
+                  {u.builtIn && <Chip label="built-in" variant="outlined" />}
+                  {u.disabled && <Chip label="disabled" color="warning" />}
+                  {u.hostStatus === 'pending' && (
+                    <Tooltip title={HOST_STATUS_HINT.pending}>
+                      <Chip label="host pending" color="warning" variant="outlined" />
+                    </Tooltip>
+                  )}
+                </Box>
+                <Typography variant="caption" sx={{ color: 'text.secondary' }}>
+                  {[u.fullName, u.email, u.uid !== null ? `uid ${u.uid}` : null].filter(Boolean).join(' · ')}
+                </Typography>
+              </>
+            ),
+          },
+          { id: 'role', header: 'Role', cell: (u) => <Chip label={u.role} color={u.role === 'admin' ? 'primary' : 'default'} variant={u.role === 'none' ? 'outlined' : 'filled'} /> },
+          {
+            id: 'access',
+            header: 'Access',
+            cell: (u) => (
+              <Box sx={{ display: 'flex', gap: 0.5 }}>
+                {u.smbEnabled && <Chip label="SMB" variant="outlined" />}
+                {u.ftpEnabled && <Chip label="FTP" variant="outlined" />}
+                {u.totpEnabled && <Chip label="2FA" variant="outlined" color="success" />}
+              </Box>
+            ),
+          },
+          { id: 'groups', header: 'Groups', cell: (u) => u.groups.map((g) => g.name).join(', ') || '—' },
+          { id: 'login', header: 'Last login', cell: (u) => (u.lastLoginAt ? formatDateTime(u.lastLoginAt) : 'never') },
+          (canUpdate || canDelete) && {
+            id: 'actions',
+            header: 'Actions',
+            align: 'right',
+            sx: { whiteSpace: 'nowrap' },
+            cell: (u) => (
+              <>
+                {canUpdate && (
+                  <Button size="small" onClick={() => setEditing(u)}>
+                    Edit
+                  </Button>
+                )}
+                {canDelete && !u.builtIn && u.id !== me.id && (
+                  <Button size="small" color="error" onClick={() => { setKeepFiles(true); setDeleting(u); }}>
+                    Delete
+                  </Button>
+                )}
+              </>
+            ),
+          },
+        ]}
+      />
 
       <UserCreateDialog
         open={creating}
