@@ -14,3 +14,4 @@ export * from './nfs/exports.validator';
 export * from './ftp/vsftpd.state';
 export * from './ftp/vsftpd.renderer';
 export * from './ftp/vsftpd.validator';
+export * from './ftp/vsftpd.parser';

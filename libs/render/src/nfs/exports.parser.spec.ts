@@ -1,4 +1,4 @@
-import { parseExports } from './exports.parser';
+import { parseExports, readExports } from './exports.parser';
 
 describe('parseExports (strict)', () => {
   it('reads quoted and bare paths, comments and blank lines', () => {
@@ -32,5 +32,20 @@ describe('parseExports (strict)', () => {
     const { errors } = parseExports(text);
     expect(errors.length).toBeGreaterThan(0);
     expect(errors.join('\n')).toMatch(message);
+  });
+});
+
+describe('readExports (lenient, for import)', () => {
+  it('reads what exportfs reads: comments, continuations, quotes, octal escapes, defaults, bare and missing clients', () => {
+    const doc = readExports(
+      '# top\n\n# Media\n/srv/m a(rw) b # trailing\n/srv/c\\\n  -async h1 h2(ro)\n"/srv/q r" (rw)\n/srv/\\303\\251\\040x\n/srv/bad "open\n',
+    );
+    expect(doc.entries).toEqual([
+      { line: 4, path: '/srv/m', comment: 'Media', text: '/srv/m a(rw) b # trailing', clients: [{ host: 'a', options: ['rw'] }, { host: 'b', options: [], implicit: 'bare-host' }] },
+      { line: 5, path: '/srv/c', comment: null, text: '/srv/c   -async h1 h2(ro)', clients: [{ host: 'h1', options: ['async'], implicit: 'bare-host' }, { host: 'h2', options: ['async', 'ro'] }] },
+      { line: 7, path: '/srv/q r', comment: null, text: '"/srv/q r" (rw)', clients: [{ host: '*', options: ['rw'], implicit: 'no-host' }] },
+      { line: 8, path: '/srv/é x', comment: null, text: '/srv/\\303\\251\\040x', clients: [{ host: '*', options: [], implicit: 'no-clients' }] },
+    ]);
+    expect(doc.stray).toEqual([{ line: 9, text: '/srv/bad "open', reason: 'unterminated quote' }]);
   });
 });

@@ -126,3 +126,134 @@ export function parseExports(text: string): ExportsParseResult {
   });
   return { exports, errors };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Lenient reader: any exports(5) file, as exportfs reads it, for importing hand-made setups
+// ---------------------------------------------------------------------------------------------
+
+export interface ExportsReadClient {
+  /** As written; `*` for the world (a bare `(opts)` or a line without clients). */
+  host: string;
+  /** The `-opts` defaults in force for this client followed by its own options, in that order. */
+  options: string[];
+  /** How exportfs got this client when the line did not say it in the usual `host(opts)` form. */
+  implicit?: 'bare-host' | 'no-host' | 'no-clients';
+}
+
+export interface ExportsReadEntry {
+  /** 1-based line the export starts on. */
+  line: number;
+  /** Unquoted, octal escapes (`\040`) decoded. */
+  path: string;
+  /** The text of a `#` comment line directly above (no blank line between), if any. */
+  comment: string | null;
+  clients: ExportsReadClient[];
+  /** The logical line as written (continuations joined), trimmed. */
+  text: string;
+}
+
+export interface ExportsDocument {
+  entries: ExportsReadEntry[];
+  /** Lines that could not be read as an export; exportfs would complain about them too. */
+  stray: { line: number; text: string; reason: string }[];
+}
+
+/**
+ * exports(5) allows `\ooo` octal escapes in a path (`\040` for a space). They are bytes: a run of
+ * them is decoded as UTF-8, so `\303\251` is `é`.
+ */
+function decodeOctal(s: string): string {
+  return s.replace(/(?:\\[0-7]{3})+/g, (run) => {
+    const bytes = Uint8Array.from(run.match(/[0-7]{3}/g) ?? [], (oct) => parseInt(oct, 8) & 0xff);
+    return new TextDecoder().decode(bytes);
+  });
+}
+
+/** Splits on blanks outside double quotes and cuts at a `#` outside quotes (the rest is a comment). */
+function lenientTokens(line: string): { tokens: string[]; error?: string } {
+  const tokens: string[] = [];
+  let token = '';
+  let quoted = false;
+  let started = false;
+  for (const ch of line) {
+    if (quoted) {
+      if (ch === '"') quoted = false;
+      else token += ch;
+      continue;
+    }
+    if (ch === '"') {
+      quoted = true;
+      started = true;
+    } else if (ch === '#') {
+      break;
+    } else if (ch === ' ' || ch === '\t') {
+      if (started) tokens.push(token);
+      token = '';
+      started = false;
+    } else {
+      token += ch;
+      started = true;
+    }
+  }
+  if (quoted) return { tokens, error: 'unterminated quote' };
+  if (started) tokens.push(token);
+  return { tokens };
+}
+
+/**
+ * Reads any /etc/exports the way exportfs does, for import: `#` comments (whole lines and the rest
+ * of a line), `\` continuation lines, quoted or octal-escaped paths, `-opts` default options for
+ * the clients after them, bare hosts (exportfs' defaults) and lines without clients (the world).
+ * It judges nothing about the options; that is the importer's job. Pure.
+ */
+export function readExports(text: string): ExportsDocument {
+  const entries: ExportsReadEntry[] = [];
+  const stray: ExportsDocument['stray'] = [];
+  const raw = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  let comment: string | null = null;
+  for (let i = 0; i < raw.length; i++) {
+    const lineNo = i + 1;
+    let line = raw[i];
+    while (line.endsWith('\\') && i + 1 < raw.length) line = line.slice(0, -1) + ' ' + raw[++i];
+    const trimmed = line.trim();
+    if (trimmed === '') {
+      comment = null;
+      continue;
+    }
+    if (trimmed.startsWith('#')) {
+      comment = trimmed.replace(/^#+/, '').trim() || null;
+      continue;
+    }
+    const above = comment;
+    comment = null;
+    const { tokens, error } = lenientTokens(trimmed);
+    if (error) {
+      stray.push({ line: lineNo, text: trimmed, reason: error });
+      continue;
+    }
+    const [rawPath, ...rest] = tokens;
+    const clients: ExportsReadClient[] = [];
+    let defaults: string[] = [];
+    for (const token of rest) {
+      if (token.startsWith('-')) {
+        defaults = token.slice(1).split(',').filter(Boolean);
+        continue;
+      }
+      const open = token.indexOf('(');
+      if (open === -1) {
+        clients.push({ host: token, options: [...defaults], implicit: 'bare-host' });
+        continue;
+      }
+      if (!token.endsWith(')')) {
+        stray.push({ line: lineNo, text: token, reason: `"${token}" is not host(options)` });
+        continue;
+      }
+      const host = token.slice(0, open);
+      const own = token.slice(open + 1, -1).split(',').filter(Boolean);
+      clients.push({ host: host === '' ? '*' : host, options: [...defaults, ...own], ...(host === '' ? { implicit: 'no-host' as const } : {}) });
+    }
+    if (rest.filter((t) => !t.startsWith('-')).length === 0) clients.push({ host: '*', options: [...defaults], implicit: 'no-clients' });
+    entries.push({ line: lineNo, path: decodeOctal(rawPath), comment: above, clients, text: trimmed });
+  }
+  return { entries, stray };
+}

@@ -1,4 +1,4 @@
-import { parseSmbConf } from './smb-conf.parser';
+import { parseSmbConf, readSmbConf } from './smb-conf.parser';
 
 describe('parseSmbConf', () => {
   it('reads sections and parameters as Samba does', () => {
@@ -14,5 +14,26 @@ describe('parseSmbConf', () => {
   it('joins continuation lines, which is how an injected backslash would show', () => {
     const [share] = parseSmbConf('[s]\n\tcomment = x\\\nroot preexec = id\n');
     expect(Object.fromEntries(share.params)).toEqual({ comment: 'xroot preexec = id' });
+  });
+});
+
+describe('readSmbConf', () => {
+  it('keeps line numbers, Samba keys, repeated headers and stray lines', () => {
+    const doc = readSmbConf('workgroup = W\n[A]\r\n  Read  Only = no\n  comment = x \\\n  y\nnonsense\n[a] trailing\n  path = /p\n[broken\n');
+    expect(doc.sections).toEqual([
+      { name: 'global', line: 1, reopenedAt: [], params: [{ name: 'workgroup', key: 'workgroup', value: 'W', line: 1, text: 'workgroup = W' }] },
+      {
+        name: 'A',
+        line: 2,
+        reopenedAt: [7],
+        params: [
+          { name: 'Read Only', key: 'readonly', value: 'no', line: 3, text: 'Read  Only = no' },
+          { name: 'comment', key: 'comment', value: 'x y', line: 4, text: 'comment = x   y' },
+          { name: 'path', key: 'path', value: '/p', line: 8, text: 'path = /p' },
+        ],
+      },
+      { name: 'broken', line: 9, reopenedAt: [], params: [] },
+    ]);
+    expect(doc.stray.map((s) => s.line)).toEqual([6, 7, 9]);
   });
 });

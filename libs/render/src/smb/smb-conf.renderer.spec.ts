@@ -35,7 +35,7 @@ const fullState: SmbConfStateInput = state(
       forceUser: 'alice',
       forceGroup: 'staff',
       recycle: { repository: '.bin', keepTree: true, versions: false },
-      previousVersions: { snapdir: '.zfs/snapshot' },
+      previousVersions: { mountpoint: '/mnt/tank/projects', snapdir: '.zfs/snapshot', format: 'GMT-%Y.%m.%d-%H.%M.%S' },
       audit: true,
     },
     { name: 'Time Machine', path: '/mnt/tank/tm', browseable: false, readOnly: false, guestOk: false, validUsers: ['alice'], timeMachine: { maxSize: '1T' } },
@@ -134,6 +134,27 @@ describe('renderSmbConf', () => {
     expect(text).toContain('shadow:format = @GMT-%Y.%m.%d-%H.%M.%S\n\tshadow:sort = desc\n\tshadow:localtime = no\n');
   });
 
+  it('writes shadow:mountpoint (the dataset root) and the driver’s snapshot format when given', () => {
+    const text = renderSmbConf(
+      state([{ ...baseShare, path: '/mnt/tank/data/sub', previousVersions: { mountpoint: '/mnt/tank/data', snapdir: '.snapshots' } }]),
+    );
+    expect(text).toContain(
+      '\tvfs objects = shadow_copy2\n\tshadow:mountpoint = /mnt/tank/data\n\tshadow:snapdir = .snapshots\n\tshadow:format = @GMT-%Y.%m.%d-%H.%M.%S\n',
+    );
+    const zfs = renderSmbConf(state([{ ...baseShare, previousVersions: { mountpoint: '/mnt/tank/media', snapdir: '.zfs/snapshot', format: 'GMT-%Y.%m.%d-%H.%M.%S' } }]));
+    expect(zfs).toContain('\tshadow:format = GMT-%Y.%m.%d-%H.%M.%S\n');
+    // Without a mountpoint the line is left out (Samba detects the mount itself).
+    expect(renderSmbConf(state([{ ...baseShare, previousVersions: { snapdir: '.zfs/snapshot' } }]))).not.toContain('shadow:mountpoint');
+  });
+
+  it('accepts only the snapshot formats MoxNAS creates (the value holds % macros)', () => {
+    for (const format of ['%Y', '@GMT-%Y.%m.%d-%H.%M.%S\ninclude = /etc/x', 'GMT-%U']) {
+      expect(() => renderSmbConf(state([{ ...baseShare, previousVersions: { snapdir: '.snapshots', format: format as never } }]))).toThrow(
+        /shares\.0\.previousVersions\.format/,
+      );
+    }
+  });
+
   it('binds interfaces only when some are given', () => {
     expect(renderSmbConf(state([], { interfaces: ['eth0'] }))).toContain('interfaces = eth0\n\tbind interfaces only = yes\n');
     expect(renderSmbConf(state([]))).not.toContain('interfaces');
@@ -164,6 +185,7 @@ describe('renderSmbConf', () => {
       ['forceGroup', (v) => ({ ...baseShare, forceGroup: v })],
       ['recycle.repository', (v) => ({ ...baseShare, recycle: { repository: v } })],
       ['previousVersions.snapdir', (v) => ({ ...baseShare, previousVersions: { snapdir: v } })],
+      ['previousVersions.mountpoint', (v) => ({ ...baseShare, previousVersions: { mountpoint: `/mnt/${v}`, snapdir: '.snapshots' } })],
       ['timeMachine.maxSize', (v) => ({ ...baseShare, timeMachine: { maxSize: v } })],
     ];
     for (const [field, make] of shareFields) {

@@ -2,10 +2,10 @@ import { shareNameKey } from '@moxnas/contracts';
 import type nunjucks from 'nunjucks';
 import { checkState } from '../state-check';
 import { MANAGED_HEADER, templateEnvironment } from '../template-environment';
-import { SmbConfState, type SmbConfStateInput, type SmbShareState } from './smb-conf.state';
+import { SHADOW_FORMATS, SmbConfState, type SmbConfStateInput, type SmbShareState } from './smb-conf.state';
 
 /** Snapshot names MoxNAS creates (`@GMT-2024.01.31-23.59.59`): what Windows expects, in UTC. */
-export const SHADOW_FORMAT = '@GMT-%Y.%m.%d-%H.%M.%S';
+export const SHADOW_FORMAT = SHADOW_FORMATS[0];
 /** Default recycle bin: one per user inside the share. */
 export const DEFAULT_RECYCLE_REPOSITORY = '.recycle/%U';
 /** Fixed syslog prefix of audit lines: who, from where, which machine, which share. */
@@ -29,7 +29,7 @@ interface ShareView {
   vfsObjects: string | null;
   audit: { prefix: string } | null;
   timeMachine: { maxSize: string | null } | null;
-  shadow: { snapdir: string; format: string; sort: string } | null;
+  shadow: { mountpoint: string | null; snapdir: string; format: string; sort: string } | null;
   recycle: { repository: string; keepTree: string; versions: string } | null;
 }
 
@@ -76,7 +76,12 @@ function shareView(share: SmbShareState, apple: boolean): ShareView {
     audit: share.audit ? { prefix: AUDIT_PREFIX } : null,
     timeMachine: share.timeMachine ? { maxSize: share.timeMachine.maxSize ?? null } : null,
     shadow: share.previousVersions
-      ? { snapdir: share.previousVersions.snapdir, format: SHADOW_FORMAT, sort: share.previousVersions.sort }
+      ? {
+          mountpoint: share.previousVersions.mountpoint ?? null,
+          snapdir: share.previousVersions.snapdir,
+          format: share.previousVersions.format,
+          sort: share.previousVersions.sort,
+        }
       : null,
     recycle: share.recycle
       ? {

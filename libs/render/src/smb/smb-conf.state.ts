@@ -36,8 +36,22 @@ export const SmbRecycleState = z.object({
   versions: z.boolean().default(true),
 });
 
+/**
+ * The snapshot name formats MoxNAS creates: `@GMT-…` (copy and btrfs drivers) and `GMT-…` (ZFS
+ * reserves `@`). Only these two: the value holds `%` macros, so it is an allowlist, not free text.
+ */
+export const SHADOW_FORMATS = ['@GMT-%Y.%m.%d-%H.%M.%S', 'GMT-%Y.%m.%d-%H.%M.%S'] as const;
+
 export const SmbPreviousVersionsState = z.object({
+  /**
+   * `shadow:mountpoint`: the dataset root the snapshot trees mirror. Without it Samba takes the
+   * real mount point of the share's file system, which is wrong for a dataset that is a plain
+   * directory (docs/storage.md). Absent = Samba's own detection (a share on a ZFS mount).
+   */
+  mountpoint: AbsolutePath.nullish(),
   snapdir: SnapshotDir,
+  /** `shadow:format`; `@GMT-%Y.%m.%d-%H.%M.%S` unless the dataset is a ZFS file system. */
+  format: z.enum(SHADOW_FORMATS).default(SHADOW_FORMATS[0]),
   /** Newest first is what Windows' "Previous Versions" tab expects. */
   sort: z.enum(['asc', 'desc']).default('desc'),
 });

@@ -1,0 +1,70 @@
+import { createParamDecorator, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { FieldError } from '@moxnas/contracts';
+import { QueryFailedError, type SelectQueryBuilder, type ObjectLiteral } from 'typeorm';
+import { DomainError } from '../../core/errors/domain-error';
+
+/** Options every share mutation takes besides its body. */
+export interface MutationOptions {
+  dryRun: boolean;
+  actor: string | null;
+}
+
+export function isUniqueViolation(err: unknown): boolean {
+  return err instanceof QueryFailedError && (err.driverError as { code?: string } | undefined)?.code === '23505';
+}
+
+export function throwIfInvalid(errors: FieldError[], message = 'The share is not valid.'): void {
+  if (errors.length) throw DomainError.validation(errors, message);
+}
+
+/** `%` and `_` are wildcards in ILIKE; a search for them means the characters themselves. */
+export function likeTerm(search: string): string {
+  return `%${search.replace(/[%_\\]/g, '\\$&')}%`;
+}
+
+/** Applies paging to a query and answers the page. */
+export async function pageOf<E extends ObjectLiteral, T>(
+  qb: SelectQueryBuilder<E>,
+  query: { page: number; pageSize: number },
+  map: (rows: E[]) => Promise<T[]>,
+): Promise<{ items: T[]; total: number; page: number; pageSize: number }> {
+  const [rows, total] = await qb.skip((query.page - 1) * query.pageSize).take(query.pageSize).getManyAndCount();
+  return { items: await map(rows), total, page: query.page, pageSize: query.pageSize };
+}
+
+/** Octal text as stored and shown: at least four digits (`0775`, `2775` → `02775`). */
+export function normalizeOctal(mode: string): string {
+  return `0${parseInt(mode, 8).toString(8).padStart(3, '0')}`;
+}
+
+const SENT_KEYS = Symbol('moxnas:sent-keys');
+
+/**
+ * Remembers which top-level body fields the client really sent, before the contract validation
+ * interceptor replaces the body with the parsed one (defaults filled in). Guards run before
+ * interceptors; this one never refuses. A preset fills only the fields the body left out, and
+ * without this the service could not tell "left out" from "sent the default".
+ */
+@Injectable()
+export class RememberSentFields implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const req = context.switchToHttp().getRequest<{ body?: unknown; [SENT_KEYS]?: string[] }>();
+    const body = req.body;
+    req[SENT_KEYS] = body && typeof body === 'object' && !Array.isArray(body) ? Object.keys(body) : [];
+    return true;
+  }
+}
+
+/** The top-level fields the body carried (with RememberSentFields on the handler). */
+export const SentFields = createParamDecorator((_: unknown, ctx: ExecutionContext): Set<string> => {
+  const req = ctx.switchToHttp().getRequest<{ [SENT_KEYS]?: string[] }>();
+  return new Set(req[SENT_KEYS] ?? []);
+});
+
+/** One page of a list. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}

@@ -1,0 +1,58 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { SharesSummary } from '@moxnas/contracts';
+import { isWithin } from '@moxnas/host';
+import { Repository } from 'typeorm';
+import { ConfigContributions } from '../services/configs/config-contributions';
+import { PoolDependents, type DependantTarget, type StorageDependant } from '../storage/pools/pool-dependents';
+import { SystemRegistry } from '../system/metrics/system-registry';
+import { FtpShareEntity } from './entities/ftp-share.entity';
+import { NfsShareEntity } from './entities/nfs-share.entity';
+import { SmbShareEntity } from './entities/smb-share.entity';
+import { ftpShareStates, nfsExportStates, smbShareStates } from './share-render';
+
+/**
+ * Where the shares module plugs into the others: the share sections of smb.conf, /etc/exports and
+ * the vsftpd files (ConfigContributions), "this pool is in use" (PoolDependents), and the share
+ * counts of the metrics and dashboard (SystemRegistry).
+ */
+@Injectable()
+export class SharesIntegration implements OnModuleInit {
+  constructor(
+    @InjectRepository(SmbShareEntity) private readonly smb: Repository<SmbShareEntity>,
+    @InjectRepository(NfsShareEntity) private readonly nfs: Repository<NfsShareEntity>,
+    @InjectRepository(FtpShareEntity) private readonly ftp: Repository<FtpShareEntity>,
+    private readonly contributions: ConfigContributions,
+    private readonly dependents: PoolDependents,
+    private readonly registry: SystemRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.contributions.provide('smbShares', smbShareStates);
+    this.contributions.provide('nfsExports', nfsExportStates);
+    this.contributions.provide('ftpShares', ftpShareStates);
+    this.dependents.register('shares', (target) => this.sharesUnder(target));
+    this.registry.contributeShares({
+      counts: async () => ({ smb: await this.smb.count(), nfs: await this.nfs.count(), ftp: await this.ftp.count() }),
+    });
+  }
+
+  /** Every share (enabled or not) whose path is the target's path or inside it. */
+  async sharesUnder(target: DependantTarget): Promise<StorageDependant[]> {
+    const inside = <T extends { path: string }>(rows: T[]) => rows.filter((r) => isWithin(r.path, target.path));
+    const [smb, nfs, ftp] = await Promise.all([this.smb.find({ order: { nameKey: 'ASC' } }), this.nfs.find({ order: { path: 'ASC' } }), this.ftp.find({ order: { name: 'ASC' } })]);
+    return [
+      ...inside(smb).map((s) => ({ kind: 'smb-share', id: s.id, name: s.name, path: s.path })),
+      ...inside(nfs).map((s) => ({ kind: 'nfs-share', id: s.id, name: s.path, path: s.path })),
+      ...inside(ftp).map((s) => ({ kind: 'ftp-share', id: s.id, name: s.name, path: s.path })),
+    ];
+  }
+
+  async summary(): Promise<SharesSummary> {
+    const count = async (repo: Repository<SmbShareEntity> | Repository<NfsShareEntity> | Repository<FtpShareEntity>) => ({
+      total: await repo.count(),
+      enabled: await repo.countBy({ enabled: true }),
+    });
+    return { smb: await count(this.smb), nfs: await count(this.nfs), ftp: await count(this.ftp) };
+  }
+}
