@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import type { Dataset, Pool, ResponseOf, snapshotsApi } from '@moxnas/contracts';
+import type { ApplyResult, Dataset, Pool, ResponseOf, ServiceStatus, SmbShareMutation, snapshotsApi } from '@moxnas/contracts';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- drives the real API in-process, like the integration tests
 import { startStorageApp, uniqueName, type StorageApp } from '../../../api/test/storage/storage-kit';
 import { binaryPath, describeHost, exec, freePort, tempDir, waitFor } from '../host/support/host-test-env';
@@ -18,15 +17,15 @@ function listening(port: number): Promise<boolean> {
 }
 
 /**
- * Windows "Previous Versions" end to end: the API takes a copy snapshot, a real smbd serves the
- * dataset with the shadow_copy2 options the storage module hands to the shares module, and
- * smbclient sees the @GMT version and reads the old content from it.
+ * Windows "Previous Versions" end to end, all through the API: a copy snapshot of a dataset, SMB
+ * shares with previous versions on (the shares module renders shadow_copy2 with the storage
+ * module's layout), the app's own smbd, and smbclient seeing the @GMT version and reading the old
+ * content from it.
  */
 describeHost('SMB Previous Versions of copy snapshots', { root: true, binaries: ['smbd', 'smbclient'] }, () => {
   let app: StorageApp;
   let root: string;
   let ds: Dataset;
-  let smbd: ChildProcess | undefined;
   let port: number;
   const smbclient = (share: string, command: string) => exec(binaryPath('smbclient') as string, [`//127.0.0.1/${share}`, '-p', String(port), '-N', '-c', command]);
 
@@ -53,62 +52,26 @@ describeHost('SMB Previous Versions of copy snapshots', { root: true, binaries: 
     const options = (await app.api<Dataset>('GET', `/api/storage/datasets/${ds.id}`)).body.previousVersions;
     expect(options).toEqual({ mountpoint: ds.path, snapdir: '.snapshots', format: '@GMT-%Y.%m.%d-%H.%M.%S' });
 
+    // The admin's path: SMB on a free loopback port, two shares with Previous Versions through the
+    // shares API, and the app's own smbd serving them.
     port = await freePort();
-    const smb = path.join(root, 'smb');
-    for (const d of ['private', 'lock', 'state', 'cache', 'pid', 'ncalrpc']) await fs.mkdir(path.join(smb, d), { recursive: true });
-    const shareSection = (name: string, sharePath: string, o: typeof options) =>
-      [
-        `[${name}]`,
-        `  path = ${sharePath}`,
-        '  guest ok = yes',
-        '  read only = yes',
-        '  vfs objects = shadow_copy2',
-        `  shadow:mountpoint = ${o.mountpoint}`,
-        `  shadow:snapdir = ${o.snapdir}`,
-        `  shadow:format = ${o.format}`,
-        '  shadow:sort = desc',
-        '  shadow:localtime = no',
-        `  hide files = /${o.snapdir}/`,
-      ].join('\n');
-    const conf = [
-      '[global]',
-      `  smb ports = ${port}`,
-      '  interfaces = 127.0.0.1',
-      '  bind interfaces only = yes',
-      `  private dir = ${smb}/private`,
-      `  lock directory = ${smb}/lock`,
-      `  state directory = ${smb}/state`,
-      `  cache directory = ${smb}/cache`,
-      `  pid directory = ${smb}/pid`,
-      `  ncalrpc dir = ${smb}/ncalrpc`,
-      `  passdb backend = tdbsam:${smb}/private/passdb.tdb`,
-      `  log file = ${smb}/log.%m`,
-      '  server role = standalone server',
-      '  map to guest = Bad User',
-      '  guest account = nobody',
-      '  disable netbios = yes',
-      '  load printers = no',
-      '  printcap name = /dev/null',
-      '  disable spoolss = yes',
-      shareSection('office', ds.path, options),
-      shareSection('team', path.join(ds.path, 'team'), options),
-      '',
-    ].join('\n');
-    await fs.writeFile(path.join(smb, 'smb.conf'), conf);
-    // A session of its own: smbd signals its whole process group when it shuts down, which must
-    // not be the test runner's.
-    smbd = spawn(binaryPath('smbd') as string, ['--foreground', '--no-process-group', '-s', path.join(smb, 'smb.conf')], { stdio: 'ignore', detached: true });
+    const settings = await app.api<{ apply: ApplyResult }>('PUT', '/api/services/smb/settings', { port, interfaces: ['127.0.0.1'] });
+    expect(settings.status).toBe(200);
+    for (const [name, sharePath] of [
+      ['office', ds.path],
+      ['team', path.join(ds.path, 'team')],
+    ] as const) {
+      const share = await app.api<SmbShareMutation>('POST', '/api/shares/smb', { name, path: sharePath, guestOk: true, readOnly: true, previousVersions: true });
+      expect({ name, status: share.status, text: share.status === 201 ? '' : share.text }).toEqual({ name, status: 201, text: '' });
+      expect(share.body.share.previousVersions).toBe(true);
+    }
+    const started = await app.api<ServiceStatus>('POST', '/api/services/smb/start');
+    expect({ status: started.status, state: started.body.state }).toEqual({ status: 200, state: 'running' });
     await waitFor(() => listening(port), `smbd on port ${port}`);
   }, 120_000);
 
   afterAll(async () => {
-    if (smbd && smbd.exitCode === null) {
-      const exited = new Promise((r) => smbd?.once('exit', r));
-      smbd.kill('SIGTERM');
-      const timer = setTimeout(() => smbd?.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
+    // Closing the app stops the smbd it supervises.
     await app?.close();
     await fs.rm(root, { recursive: true, force: true });
   });
