@@ -317,6 +317,10 @@ export const ShareImportRequest = z
     exports: ConfigText.optional().describe('An /etc/exports (source upload).'),
     vsftpdConf: ConfigText.optional().describe('A vsftpd.conf (source upload); per-user local_root files are not read.'),
     createDirectories: z.boolean().default(false).describe('Create missing directories (mode 0775, root) instead of skipping those shares.'),
+    confirmAnonymous: z
+      .boolean()
+      .default(false)
+      .describe('Create proposed anonymous FTP shares too. Without it they are proposed with an error on confirmAnonymous and skipped: anyone who reaches the port could read them.'),
   })
   .superRefine((v, ctx) => {
     if (v.source === 'upload' && v.smbConf === undefined && v.exports === undefined && v.vsftpdConf === undefined) {

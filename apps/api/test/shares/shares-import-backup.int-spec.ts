@@ -50,6 +50,19 @@ describe('shares import and the shares section of the config export', () => {
     expect(again.body.smb[0].errors).toEqual([{ field: 'name', message: expect.stringContaining('exists') }]);
   });
 
+  it('creates an anonymous FTP share from an old vsftpd.conf only when this request confirms it', async () => {
+    const pub = path.join(pool.path, uniqueName('pub'));
+    await fs.mkdir(pub);
+    const body = { source: 'upload', vsftpdConf: `anonymous_enable=YES\nanon_root=${pub}\n` };
+    const unconfirmed = await app.api<ShareImportReport>('POST', '/api/shares/import', body);
+    expect(unconfirmed.status).toBe(200);
+    expect(unconfirmed.body.ftp.map((p) => [p.share.anonymous, p.errors.map((e) => e.field)])).toEqual([[true, ['confirmAnonymous']]]);
+    expect(unconfirmed.body.created.ftp).toBe(0);
+    const confirmed = await app.api<ShareImportReport>('POST', '/api/shares/import', { ...body, confirmAnonymous: true });
+    expect(confirmed.body.ftp[0].errors).toEqual([]);
+    expect(confirmed.body.created.ftp).toBe(1);
+  });
+
   it('reads the host’s files kept at first start, before MoxNAS overwrote them', async () => {
     const originals = app.app.get(OriginalConfigs);
     expect(originals.dir).toBe(path.join(app.app.get<AppConfig>(APP_CONFIG).dataDir, 'imported-originals'));

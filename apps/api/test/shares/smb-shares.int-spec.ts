@@ -232,6 +232,26 @@ describe('SMB shares', () => {
     expect((await app.api('DELETE', `/api/storage/pools/${own.id}`)).status).toBe(204);
   });
 
+  it('refuses to delete a user or group a share names (409 listing where), so a later namesake gets nothing', async () => {
+    const carol = await makeUser(app);
+    const crew = await makeGroup(app);
+    const shared = await create({ name: uniqueName('named'), path: await dir('named'), validUsers: [carol], validGroups: [crew], forceUser: carol });
+    expect(shared.status).toBe(201);
+    const users = await app.api<{ items: Array<{ id: string; username: string }> }>('GET', `/api/users?search=${carol}`);
+    const carolId = users.body.items.find((u) => u.username === carol)!.id;
+    const refused = await app.api<ErrorResponse>('DELETE', `/api/users/${carolId}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toContain(shared.body.share.name);
+    expect(refused.body.details?.['dependants']).toEqual([{ kind: 'smb-share', id: shared.body.share.id, name: shared.body.share.name, fields: ['validUsers', 'forceUser'] }]);
+    const groups = await app.api<{ items: Array<{ id: string; name: string }> }>('GET', `/api/groups?search=${crew}`);
+    const crewId = groups.body.items.find((g) => g.name === crew)!.id;
+    expect((await app.api<ErrorResponse>('DELETE', `/api/groups/${crewId}`)).status).toBe(409);
+    // Once the share no longer names them, both go.
+    expect((await app.api('PATCH', `/api/shares/smb/${shared.body.share.id}`, { validUsers: [alice], validGroups: [], forceUser: null })).status).toBe(200);
+    expect((await app.api('DELETE', `/api/users/${carolId}`)).status).toBe(200);
+    expect((await app.api('DELETE', `/api/groups/${crewId}`)).status).toBe(200);
+  });
+
   it('lets a viewer read but not change shares', async () => {
     const viewer = await makeUser(app, { role: 'viewer' });
     const { login, USER_PASSWORD } = await import('../users/users-kit');

@@ -128,6 +128,7 @@ function setup(root = true) {
     smbConf: '/etc-root/etc/samba/smb.conf',
     sambaDirs: { privateDir: '/data/samba/private', lockDir: '/data/samba/lock', stateDir: '/data/samba/state', cacheDir: '/data/samba/cache', pidDir: '/data/samba/pid', logDir: '/data/samba/log' },
     scratchDir: '/data/run/accounts',
+    ftpHome: '/data/ftp-home',
     pamDir: '/pam.d',
     isRoot: () => root,
     now: () => new Date('2025-01-01T00:00:00Z'),
@@ -246,6 +247,21 @@ describe('LinuxAccountManager', () => {
     runner.calls.length = 0;
     await manager.removeUser('bob', { removeHome: true });
     expect(commands(runner).map((c) => [c.command, ...c.args].join(' '))).toEqual(['userdel --remove bob']);
+  });
+
+  it('gives FTP users without a home the shared empty FTP home, which a delete never removes', async () => {
+    const { manager, runner, fs } = setup();
+    await manager.ensureUser(spec({ home: null, ftpEnabled: true }), { ...credentials, password: PASSWORD });
+    const useradd = runner.calls.find((c) => c.command === 'useradd')!;
+    expect(useradd.args[useradd.args.indexOf('--home-dir') + 1]).toBe('/data/ftp-home');
+    expect(fs.dirs.get('/data/ftp-home')).toEqual({ mode: 0o555, uid: 0, gid: 0 });
+    // Without FTP there is no reason for a home: /nonexistent, as before.
+    await manager.ensureUser(spec({ username: 'carol', uid: 10002, home: null, ftpEnabled: false }), credentials);
+    const carol = runner.calls.filter((c) => c.command === 'useradd').pop()!;
+    expect(carol.args[carol.args.indexOf('--home-dir') + 1]).toBe('/nonexistent');
+    runner.calls.length = 0;
+    await manager.removeUser('alice', { removeHome: true });
+    expect(commands(runner).map((c) => [c.command, ...c.args].join(' '))).toContain('userdel alice');
   });
 
   it('renames a group, changes its gid and sets the member list', async () => {

@@ -26,6 +26,12 @@ export interface LinuxAccountManagerOptions {
   sambaDirs: SambaDirs | undefined;
   /** Private scratch directory (created 0700) for passdb import files. */
   scratchDir: string;
+  /**
+   * Home given to FTP users without a home of their own (an empty directory, root-owned, 0555):
+   * vsftpd changes into the passwd home before the per-user `local_root`, so `/nonexistent` would
+   * refuse the login. Absent = such users keep `/nonexistent`.
+   */
+  ftpHome?: string;
   /** Where PAM reads services; PAM itself only looks in /etc/pam.d. */
   pamDir?: string;
   isRoot?: () => boolean;
@@ -136,7 +142,9 @@ export class LinuxAccountManager implements AccountManager {
     const groups = [...new Set([...spec.groups, ...(spec.ftpEnabled ? [FTP_GROUP] : [])])].sort();
     if (spec.ftpEnabled) await this.ensureFtpGroup();
     const current = await this.findUser(spec.username);
-    const home = spec.home ?? NO_HOME;
+    const ftpHome = !spec.home && spec.ftpEnabled ? this.o.ftpHome : undefined;
+    const home = spec.home ?? ftpHome ?? NO_HOME;
+    if (ftpHome) await this.o.fs.mkdir(ftpHome, { mode: 0o555, uid: 0, gid: 0 });
     if (!current) {
       await this.run('useradd', [
         '--uid', String(spec.uid),
@@ -242,7 +250,8 @@ export class LinuxAccountManager implements AccountManager {
     }
     const current = await this.findUser(username);
     if (!current) return;
-    const removeHome = options.removeHome && current.home !== NO_HOME && (await this.o.fs.exists(current.home));
+    // The shared FTP home and /nonexistent are nobody's to remove.
+    const removeHome = options.removeHome && current.home !== NO_HOME && current.home !== this.o.ftpHome && (await this.o.fs.exists(current.home));
     await this.run('userdel', [...(removeHome ? ['--remove'] : []), username]);
   }
 }

@@ -21,6 +21,14 @@ export interface HostPaths {
   vsftpdChrootList: string;
   /** vsftpd's `secure_chroot_dir`: an empty directory owned by root. */
   vsftpdSecureChroot: string;
+  /**
+   * Home of FTP users that have no home directory of their own: an empty, root-owned directory.
+   * vsftpd changes into the passwd home before it applies the per-user `local_root`, so
+   * `/nonexistent` would refuse every login ("500 OOPS: cannot change directory"). It is the same
+   * path in every mode: Linux accounts are system-wide, and vsftpd changes into it as the user, so
+   * it cannot live in a private data dir.
+   */
+  ftpHome: string;
   /** TLS certificate and key for FTPS (made self-signed when absent). */
   tlsDir: string;
   /** Samba private/lock/state/cache/pid dirs; undefined in system mode (Samba's defaults apply). */
@@ -44,6 +52,7 @@ export function hostPaths(config: Pick<AppConfig, 'etcRoot' | 'dataDir'>): HostP
     vsftpdUserList: etc('etc/vsftpd/moxnas.user_list'),
     vsftpdChrootList: etc('etc/vsftpd/moxnas.chroot_list'),
     vsftpdSecureChroot: system ? '/var/run/vsftpd/empty' : data('vsftpd/empty'),
+    ftpHome: '/var/lib/moxnas-ftp-home',
     tlsDir: system ? '/etc/moxnas/tls' : data('tls'),
     samba: system
       ? undefined

@@ -106,7 +106,8 @@ export class SharesImportService {
     let anonymousTaken = (await m.countBy(FtpShareEntity, { enabled: true, anonymous: true })) > 0;
     const ftpReady: Array<Awaited<ReturnType<FtpSharesService['prepare']>>> = [];
     for (const p of proposals.ftp) {
-      const share = { ...p.share, ...directory };
+      // Anonymous access is the admin's call, made in this request, never the old file's.
+      const share = { ...p.share, ...directory, ...(p.share.anonymous ? { confirmAnonymous: body.confirmAnonymous } : {}) };
       const { proposal, parsed } = this.parse(FtpShareCreate, share, p);
       if (parsed) {
         const errors: FieldError[] = [];

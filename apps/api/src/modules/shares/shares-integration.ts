@@ -6,6 +6,7 @@ import { Repository } from 'typeorm';
 import { ConfigContributions } from '../services/configs/config-contributions';
 import { PoolDependents, type DependantTarget, type StorageDependant } from '../storage/pools/pool-dependents';
 import { SystemRegistry } from '../system/metrics/system-registry';
+import { AccountDependents, type AccountDependant } from '../users/accounts/account-dependents';
 import { FtpShareEntity } from './entities/ftp-share.entity';
 import { NfsShareEntity } from './entities/nfs-share.entity';
 import { SmbShareEntity } from './entities/smb-share.entity';
@@ -25,6 +26,7 @@ export class SharesIntegration implements OnModuleInit {
     private readonly contributions: ConfigContributions,
     private readonly dependents: PoolDependents,
     private readonly registry: SystemRegistry,
+    private readonly accounts: AccountDependents,
   ) {}
 
   onModuleInit(): void {
@@ -32,6 +34,7 @@ export class SharesIntegration implements OnModuleInit {
     this.contributions.provide('nfsExports', nfsExportStates);
     this.contributions.provide('ftpShares', ftpShareStates);
     this.dependents.register('shares', (target) => this.sharesUnder(target));
+    this.accounts.register('shares', (kind, name) => this.sharesNaming(kind, name));
     this.registry.contributeShares({
       counts: async () => ({ smb: await this.smb.count(), nfs: await this.nfs.count(), ftp: await this.ftp.count() }),
     });
@@ -46,6 +49,26 @@ export class SharesIntegration implements OnModuleInit {
       ...inside(nfs).map((s) => ({ kind: 'nfs-share', id: s.id, name: s.path, path: s.path })),
       ...inside(ftp).map((s) => ({ kind: 'ftp-share', id: s.id, name: s.name, path: s.path })),
     ];
+  }
+
+  /** Every share (enabled or not) whose access settings name the user or group. */
+  async sharesNaming(kind: 'user' | 'group', name: string): Promise<AccountDependant[]> {
+    const [smb, ftp] = await Promise.all([this.smb.find({ order: { nameKey: 'ASC' } }), this.ftp.find({ order: { name: 'ASC' } })]);
+    const out: AccountDependant[] = [];
+    for (const s of smb) {
+      const fields =
+        kind === 'user'
+          ? [s.validUsers.includes(name) && 'validUsers', s.writeUsers.includes(name) && 'writeUsers', s.forceUser === name && 'forceUser']
+          : [s.validGroups.includes(name) && 'validGroups', s.writeGroups.includes(name) && 'writeGroups', s.forceGroup === name && 'forceGroup'];
+      const named = fields.filter((f): f is string => typeof f === 'string');
+      if (named.length) out.push({ kind: 'smb-share', id: s.id, name: s.name, fields: named });
+    }
+    for (const s of ftp) {
+      if ((kind === 'user' ? s.allowedUsers : s.allowedGroups).includes(name)) {
+        out.push({ kind: 'ftp-share', id: s.id, name: s.name, fields: [kind === 'user' ? 'allowedUsers' : 'allowedGroups'] });
+      }
+    }
+    return out;
   }
 
   async summary(): Promise<SharesSummary> {

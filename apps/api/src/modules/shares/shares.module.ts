@@ -6,6 +6,7 @@ import { StorageModule } from '../storage/storage.module';
 import { SystemModule } from '../system/system.module';
 import { GroupEntity, UserGroupEntity } from '../users/entities/group.entity';
 import { UserEntity } from '../users/entities/user.entity';
+import { UsersModule } from '../users/users.module';
 import { FtpShareEntity } from './entities/ftp-share.entity';
 import { NfsShareEntity } from './entities/nfs-share.entity';
 import { SmbShareEntity } from './entities/smb-share.entity';
@@ -34,6 +35,7 @@ import { SmbSharesService } from './smb/smb-shares.service';
     SystemModule,
     ServicesModule,
     StorageModule,
+    UsersModule,
     TypeOrmModule.forFeature([SmbShareEntity, NfsShareEntity, FtpShareEntity, PoolEntity, UserEntity, GroupEntity, UserGroupEntity]),
   ],
   controllers: [SharesController, SmbSharesController, NfsSharesController, FtpSharesController],

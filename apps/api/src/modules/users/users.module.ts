@@ -11,6 +11,7 @@ import { APP_CONFIG, ConfigError, type AppConfig } from '../../core/config/confi
 import type { HostPaths } from '../../core/config/host-paths';
 import { COMMAND_RUNNER, HOST_FS, HOST_PATHS } from '../../core/host/host.module';
 import { SystemModule } from '../system/system.module';
+import { AccountDependents } from './accounts/account-dependents';
 import { AccountsLock } from './accounts/accounts-lock';
 import { AdminBootstrapService } from './accounts/admin-bootstrap.service';
 import { GroupsController } from './accounts/groups.controller';
@@ -75,7 +76,7 @@ async function jwtSecret(config: AppConfig, files: CredentialFiles): Promise<str
       provide: ACCOUNT_MANAGER,
       inject: [APP_CONFIG, COMMAND_RUNNER, HOST_FS, HOST_PATHS],
       useFactory: (config: AppConfig, runner: CommandRunner, fs: HostFs, paths: HostPaths): AccountManager =>
-        new LinuxAccountManager({ runner, fs, smbConf: paths.smbConf, sambaDirs: paths.samba, scratchDir: path.join(config.dataDir, 'run', 'accounts') }),
+        new LinuxAccountManager({ runner, fs, smbConf: paths.smbConf, sambaDirs: paths.samba, scratchDir: path.join(config.dataDir, 'run', 'accounts'), ftpHome: paths.ftpHome }),
     },
     { provide: CREDENTIAL_FILES, inject: [HOST_FS], useFactory: (fs: HostFs) => new CredentialFiles(fs) },
     { provide: JWT_SECRET, inject: [APP_CONFIG, CREDENTIAL_FILES], useFactory: jwtSecret },
@@ -96,6 +97,7 @@ async function jwtSecret(config: AppConfig, files: CredentialFiles): Promise<str
     AuthService,
     RetryAfterHook,
     AccountsLock,
+    AccountDependents,
     HostAccountsService,
     UsersService,
     GroupsService,
@@ -109,6 +111,6 @@ async function jwtSecret(config: AppConfig, files: CredentialFiles): Promise<str
     { provide: APP_GUARD, useClass: AccessGuard },
     { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
   ],
-  exports: [SESSION_VERIFIER, AuditContext, AdminBootstrapService, HostAccountsService, UsersService, CLOCK],
+  exports: [SESSION_VERIFIER, AuditContext, AdminBootstrapService, HostAccountsService, UsersService, AccountDependents, CLOCK],
 })
 export class UsersModule {}

@@ -91,7 +91,7 @@ export function proposeFtpShares(text: string, userConfigs: Record<string, strin
     const own = new NoteList();
     const at = (s: VsftpdSetting | undefined, reason: string) =>
       own.add({ file: 'vsftpd.conf', line: s?.line ?? null, section: 'anonymous', text: s ? `${s.name}=${s.value}` : 'anonymous_enable', reason });
-    at(anonymousSetting, `${anonymousSetting ? '' : 'not set, and vsftpd’s default is YES: '}anonymous read-only access is proposed with confirmAnonymous: true because this server already allows it; anyone who reaches the port can read the share`);
+    at(anonymousSetting, `${anonymousSetting ? '' : 'not set, and vsftpd’s default is YES: '}anonymous read-only access is proposed because this server allows it today; it is created only when the import request sets confirmAnonymous: true, since anyone who reaches the port can read the share`);
     for (const name of ['anon_upload_enable', 'anon_mkdir_write_enable', 'anon_other_write_enable']) {
       const s = conf.last.get(name);
       if (s && conf.bool(name, false)) at(s, 'anonymous uploads are not offered by MoxNAS: the share is proposed read-only');

@@ -15,6 +15,7 @@ import {
 } from '@moxnas/contracts';
 import { Brackets, DataSource, In, Repository } from 'typeorm';
 import { DomainError } from '../../../core/errors/domain-error';
+import { AccountDependents, dependantsMessage } from './account-dependents';
 import { AuditContext } from '../audit/audit-context';
 import { CLOCK, type Clock } from '../clock';
 import { GroupEntity, UserGroupEntity } from '../entities/group.entity';
@@ -34,6 +35,7 @@ export class GroupsService {
     private readonly host: HostAccountsService,
     private readonly lock: AccountsLock,
     private readonly audit: AuditContext,
+    private readonly dependents: AccountDependents,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -221,6 +223,8 @@ export class GroupsService {
           users: primaryOf.map((u) => u.username),
         });
       }
+      const dependants = await this.dependents.find('group', group.name);
+      if (dependants.length) throw DomainError.conflict(dependantsMessage('group', group.name, dependants), { dependants });
       const before = (await this.toGroups([group]))[0];
       let provisioning: Provisioning | undefined;
       await this.dataSource.transaction(async (em) => {

@@ -17,6 +17,7 @@ import {
 } from '@moxnas/contracts';
 import { Brackets, DataSource, In, Not, QueryFailedError, Repository, type EntityManager } from 'typeorm';
 import { DomainError } from '../../../core/errors/domain-error';
+import { AccountDependents, dependantsMessage } from './account-dependents';
 import { AuditContext } from '../audit/audit-context';
 import { AuthStateService } from '../auth/auth-state.service';
 import { PasswordHasher } from '../auth/password-hasher';
@@ -64,6 +65,7 @@ export class UsersService {
     private readonly state: AuthStateService,
     private readonly lock: AccountsLock,
     private readonly audit: AuditContext,
+    private readonly dependents: AccountDependents,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -369,6 +371,8 @@ export class UsersService {
     return this.lock.run(async () => {
       const user = await this.find(id);
       await this.keepAnAdmin(user, null);
+      const dependants = await this.dependents.find('user', user.username);
+      if (dependants.length) throw DomainError.conflict(dependantsMessage('user', user.username, dependants), { dependants });
       const before = (await this.toUsers([user]))[0];
       const previous = await this.groupsOf(user);
       let provisioning: Provisioning | undefined;

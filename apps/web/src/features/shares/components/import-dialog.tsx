@@ -21,7 +21,7 @@ import { FormSwitch, FormTextField } from '../../../components/form-fields';
 import { useContractForm } from '../../../lib/form';
 import { useImportShares, type ShareImportInput } from '../api/shares';
 
-const FIELDS = ['source', 'smbConf', 'exports', 'vsftpdConf', 'createDirectories'] as const;
+const FIELDS = ['source', 'smbConf', 'exports', 'vsftpdConf', 'createDirectories', 'confirmAnonymous'] as const;
 const FILES = [
   { name: 'smbConf', label: 'smb.conf', hint: 'Samba shares: one [section] each' },
   { name: 'exports', label: '/etc/exports', hint: 'NFS exports: one line each' },
@@ -155,7 +155,7 @@ export function countCreatable(report: ShareImportReport): number {
 export function ImportDialog({ onClose, onImported }: { onClose: () => void; onImported: (report: ShareImportReport) => void }) {
   const titleId = useId();
   const run = useImportShares();
-  const form = useContractForm(ShareImportRequest, { source: 'host', createDirectories: false });
+  const form = useContractForm(ShareImportRequest, { source: 'host', createDirectories: false, confirmAnonymous: false });
   const source = useWatch({ control: form.control, name: 'source' });
   const [preview, setPreview] = useState<{ body: ShareImportInput; report: ShareImportReport } | null>(null);
   const [pending, setPending] = useState(false);
@@ -188,7 +188,7 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
         onClose={onClose}
         onSubmit={async (values) => {
           // Host import reads the box's own files; pasted texts would only confuse the request.
-          const body: ShareImportInput = values.source === 'host' ? { source: 'host', createDirectories: values.createDirectories } : values;
+          const body: ShareImportInput = values.source === 'host' ? { source: 'host', createDirectories: values.createDirectories, confirmAnonymous: values.confirmAnonymous } : values;
           setPreview({ body, report: await run.mutateAsync({ body, dryRun: true }) });
         }}
       >
@@ -214,6 +214,12 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
         )}
         <Box sx={{ mt: 2 }}>
           <FormSwitch control={form.control} name="createDirectories" label="Create missing directories" helperText="Off: shares whose directory is missing are skipped" />
+          <FormSwitch
+            control={form.control}
+            name="confirmAnonymous"
+            label="Also create anonymous FTP shares"
+            helperText="Off: anonymous FTP found in vsftpd.conf is skipped. On: anyone who reaches the FTP port can read those shares."
+          />
         </Box>
       </FormDialog>
 
