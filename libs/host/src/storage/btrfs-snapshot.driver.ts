@@ -83,6 +83,11 @@ export class BtrfsSnapshotDriver implements SnapshotDriver {
     return IDENTITY_MODES;
   }
 
+  /** Native snapshots keep every attribute. */
+  async keptMetadata(): Promise<null> {
+    return null;
+  }
+
   async cleanup(): Promise<string[]> {
     // `btrfs subvolume snapshot` is atomic: nothing half-made to clean up.
     return [];

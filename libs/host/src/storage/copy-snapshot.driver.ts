@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { CommandRunner } from '../command/command-runner';
 import { Limiter } from './limiter';
 import { GMT_FORMAT, parseSnapshotName } from './snapshot-names';
 import {
@@ -12,10 +13,14 @@ import {
   type SnapshotTarget,
 } from './snapshot-driver';
 import type { ExactStat, LineWriter, StorageFs } from './storage-fs';
+import { CommandXattrTool, xattrDigest, type MetadataPlan, type XattrSet, type XattrTool } from './xattrs';
 
 /** The snapshot directory inside every copy/btrfs dataset; shadow_copy2's `shadow:snapdir`. */
 export const SNAPDIR = '.snapshots';
-/** Bookkeeping beside the trees: `<name>.json` (origin, stats) and `<name>.modes` (original modes). */
+/**
+ * Bookkeeping beside the trees: `<name>.json` (origin, stats, which metadata was kept),
+ * `<name>.modes` (original modes) and `<name>.xattrs` (digest of each file's ACLs and xattrs).
+ */
 export const META_DIR = '.moxnas';
 const TEMP_PREFIX = '.moxnas-tmp-';
 /** How many files are copied or linked at once: enough to keep the thread pool busy. */
@@ -41,6 +46,17 @@ class ManifestModes implements ModeMap {
   }
 }
 
+/** `<name>.xattrs`: JSON lines [relative path, digest] for files that had ACLs or xattrs. */
+async function readDigests(fs: StorageFs, file: string): Promise<Map<string, string>> {
+  const digests = new Map<string, string>();
+  for await (const line of fs.readLines(file)) {
+    if (!line) continue;
+    const [rel, digest] = JSON.parse(line) as [string, string];
+    digests.set(rel, digest);
+  }
+  return digests;
+}
+
 export async function readModes(fs: StorageFs, file: string): Promise<Map<string, number>> {
   const modes = new Map<string, number>();
   for await (const line of fs.readLines(file)) {
@@ -62,6 +78,11 @@ export async function readModes(fs: StorageFs, file: string): Promise<Map<string
  *   beside the tree, which restores use;
  * - owner, group and mtime are kept; symlinks stay symlinks; hard links inside the dataset stay
  *   hard links; sockets, fifos and devices are skipped;
+ * - POSIX ACLs and user.* / security.* xattrs are kept where the pool supports them (read and
+ *   written a directory batch per getfattr/setfattr process). They are part of the "unchanged"
+ *   check (a digest per file in `<name>.xattrs`), because a file whose ACL alone changed must get
+ *   an inode of its own: setting the new ACL on a linked inode would rewrite the older snapshot.
+ *   Metadata is only ever set on inodes this snapshot created;
  * - the tree is built under a temporary name and renamed into place, so a snapshot either exists
  *   complete or not at all.
  * Not crash-consistent across files (nothing freezes the file system): a file written during the
@@ -71,13 +92,17 @@ export class CopySnapshotDriver implements SnapshotDriver {
   readonly kind = 'copy' as const;
   readonly shadow = { snapdir: SNAPDIR, format: GMT_FORMAT };
 
-  constructor(private readonly fs: StorageFs) {}
+  /** Without a runner, ACLs and xattrs are not kept (and the snapshot's metadata plan says so). */
+  constructor(
+    private readonly fs: StorageFs,
+    private readonly runner: CommandRunner | null = null,
+  ) {}
 
   treePath(target: SnapshotTarget, name: string): string {
     return path.join(target.path, SNAPDIR, name);
   }
 
-  private metaPath(target: SnapshotTarget, name: string, ext: 'json' | 'modes'): string {
+  private metaPath(target: SnapshotTarget, name: string, ext: 'json' | 'modes' | 'xattrs'): string {
     return path.join(target.path, SNAPDIR, META_DIR, `${name}.${ext}`);
   }
 
@@ -113,6 +138,11 @@ export class CopySnapshotDriver implements SnapshotDriver {
     return new ManifestModes(await readModes(this.fs, this.metaPath(target, name, 'modes')));
   }
 
+  /** From the snapshot's bookkeeping; snapshots from before ACLs/xattrs were kept list none. */
+  async keptMetadata(target: SnapshotTarget, name: string): Promise<string[]> {
+    return (await this.readMeta(target, name))?.stats?.metadata?.captured ?? [];
+  }
+
   async cleanup(target: SnapshotTarget): Promise<string[]> {
     const dir = path.join(target.path, SNAPDIR);
     if ((await this.fs.lstat(dir))?.type !== 'directory') return [];
@@ -128,7 +158,7 @@ export class CopySnapshotDriver implements SnapshotDriver {
       const names = new Set((await this.fs.readdir(dir)).map((e) => e.name));
       for (const entry of await this.fs.readdir(metaDir)) {
         // Manifests whose tree never made it (or was deleted by hand), and half-written manifests.
-        const base = entry.name.replace(/\.(json|modes)$/, '');
+        const base = entry.name.replace(/\.(json|modes|xattrs)$/, '');
         if (entry.name.includes('.moxnas-tmp-') || (base !== entry.name && !names.has(base))) {
           await this.fs.rm(path.join(metaDir, entry.name), { force: true });
           removed.push(`${META_DIR}/${entry.name}`);
@@ -142,6 +172,7 @@ export class CopySnapshotDriver implements SnapshotDriver {
     if (!parseSnapshotName(name)) throw new SnapshotError('missing', `${name} is not a snapshot name`);
     await removeTree(this.fs, this.treePath(target, name));
     await this.fs.rm(this.metaPath(target, name, 'modes'), { force: true });
+    await this.fs.rm(this.metaPath(target, name, 'xattrs'), { force: true });
     await this.fs.rm(this.metaPath(target, name, 'json'), { force: true });
   }
 
@@ -162,23 +193,32 @@ export class CopySnapshotDriver implements SnapshotDriver {
 
     let previousRoot: string | null = null;
     let previousModes = new Map<string, number>();
+    // A previous snapshot without a digest manifest kept no xattrs: its inodes have none.
+    let previousDigests = new Map<string, string>();
     let expectedFiles: number | null = null;
     if (options.previous) {
       const prev = this.treePath(target, options.previous);
       if ((await fs.lstat(prev))?.type === 'directory') {
         previousRoot = prev;
         previousModes = await readModes(fs, this.metaPath(target, options.previous, 'modes'));
+        previousDigests = await readDigests(fs, this.metaPath(target, options.previous, 'xattrs'));
         expectedFiles = (await this.readMeta(target, options.previous))?.stats?.files ?? null;
       }
     }
 
+    const noRunner: MetadataPlan = { captured: [], notCaptured: [{ what: 'POSIX ACLs and extended attributes', reason: 'this driver was built without a command runner' }] };
+    const { tool, plan } = this.runner ? await CommandXattrTool.forPool(this.runner, target.metadata) : { tool: null, plan: noRunner };
     const modes = await fs.createLineWriter(this.metaPath(target, options.name, 'modes'));
+    const digests = tool ? await fs.createLineWriter(this.metaPath(target, options.name, 'xattrs')) : null;
     const walk = new LinkTreeWalk(fs, {
       source: target.path,
       dest: temp,
       previousRoot,
       previousModes,
+      previousDigests,
       modes,
+      digests,
+      xattrs: tool,
       exclude: new Set([SNAPDIR, ...(target.exclude ?? [])]),
       signal: options.signal,
       onProgress: options.onProgress,
@@ -186,8 +226,9 @@ export class CopySnapshotDriver implements SnapshotDriver {
       log: options.log,
     });
     try {
-      const stats = await walk.run();
+      const stats: SnapshotStats = { ...(await walk.run()), metadata: plan };
       await modes.commit();
+      await digests?.commit();
       const meta: SnapshotRecordMeta & { version: number; name: string; driver: string } = {
         version: 1,
         name: options.name,
@@ -200,9 +241,11 @@ export class CopySnapshotDriver implements SnapshotDriver {
       return stats;
     } catch (err) {
       await modes.abort().catch(() => undefined);
+      await digests?.abort().catch(() => undefined);
       await removeTree(fs, temp).catch(() => undefined);
       await fs.rm(this.metaPath(target, options.name, 'json'), { force: true }).catch(() => undefined);
       await fs.rm(this.metaPath(target, options.name, 'modes'), { force: true }).catch(() => undefined);
+      await fs.rm(this.metaPath(target, options.name, 'xattrs'), { force: true }).catch(() => undefined);
       if (options.signal?.aborted) throw new SnapshotError('cancelled', 'the snapshot was cancelled');
       throw err;
     }
@@ -247,7 +290,12 @@ interface WalkOptions {
   dest: string;
   previousRoot: string | null;
   previousModes: Map<string, number>;
+  /** Digests of the previous snapshot's ACLs/xattrs per file (absent = none). */
+  previousDigests: Map<string, string>;
   modes: LineWriter;
+  digests: LineWriter | null;
+  /** null: the pool keeps no ACLs/xattrs (or they cannot be read): none are captured. */
+  xattrs: XattrTool | null;
   /** Relative paths not to descend into. */
   exclude: ReadonlySet<string>;
   signal?: AbortSignal;
@@ -255,6 +303,18 @@ interface WalkOptions {
   expectedFiles: number | null;
   log?: (message: string) => void;
 }
+
+/**
+ * An entry of the current directory batch whose attributes are set in one setfattr call once the
+ * batch is built; `finish` then makes it read-only (after the ACL: setting an ACL sets the mode).
+ */
+interface PendingMetadata {
+  name: string;
+  set: XattrSet;
+  finish: () => Promise<void>;
+}
+
+const NO_XATTRS: ReadonlyMap<string, XattrSet> = new Map();
 
 /** One snapshot build: walks the dataset and fills the temporary tree. */
 class LinkTreeWalk {
@@ -272,8 +332,16 @@ class LinkTreeWalk {
   async run(): Promise<SnapshotStats> {
     const root = await this.fs.lstatExact(this.o.source);
     if (!root) throw new SnapshotError('missing', `${this.o.source} disappeared`);
+    const x = this.o.xattrs;
+    const rootSet = x ? (await x.read(path.dirname(this.o.source), [path.basename(this.o.source)])).get(path.basename(this.o.source)) : undefined;
     await this.fs.mkdirExclusive(this.o.dest, 0o700);
-    await this.dir('', root);
+    // Nothing in the tree may inherit a default ACL from the dataset: every entry gets exactly its
+    // own ACL, and directories get their default ACL only once they are populated.
+    await x?.stripAcls(path.dirname(this.o.dest), [path.basename(this.o.dest)]);
+    await this.dir('');
+    await this.fs.lchown(this.o.dest, root.uid, root.gid);
+    if (x && rootSet) await x.write(path.dirname(this.o.dest), [[path.basename(this.o.dest), rootSet]]);
+    await this.dirDone('', this.o.dest, root);
     this.o.onProgress?.({ files: this.stats.files, bytes: this.stats.bytes, expectedFiles: this.o.expectedFiles });
     return this.stats;
   }
@@ -293,8 +361,8 @@ class LinkTreeWalk {
     if (mode & WRITE_BITS) await this.o.modes.write(JSON.stringify([rel, mode]));
   }
 
-  /** Fills directory `rel` (already created in dest), then makes it read-only with the source's metadata. */
-  private async dir(rel: string, st: ExactStat): Promise<void> {
+  /** Fills directory `rel` (already created in dest); its own metadata is set by the caller. */
+  private async dir(rel: string): Promise<void> {
     this.checkpoint();
     const src = join(this.o.source, rel);
     const dst = join(this.o.dest, rel);
@@ -306,23 +374,29 @@ class LinkTreeWalk {
       if (errCode(err) === 'ENOENT' || errCode(err) === 'ENOTDIR') names = [];
       else throw err;
     }
-    names.sort();
+    names = names.filter((name) => !this.o.exclude.has(rel ? `${rel}/${name}` : name)).sort();
+    const x = this.o.xattrs;
     for (let i = 0; i < names.length; i += BATCH) {
-      await Promise.all(
-        names.slice(i, i + BATCH).map((name) => {
-          const childRel = rel ? `${rel}/${name}` : name;
-          return this.o.exclude.has(childRel) ? undefined : this.entry(childRel);
-        }),
-      );
+      const batch = names.slice(i, i + BATCH);
+      const sets = x ? await this.limiter.run(() => x.read(src, batch)) : NO_XATTRS;
+      const pending: PendingMetadata[] = [];
+      await Promise.all(batch.map((name) => this.entry(rel ? `${rel}/${name}` : name, sets.get(name), pending)));
+      if (x && pending.length) {
+        await this.limiter.run(() => x.write(dst, pending.map((p) => [p.name, p.set] as const)));
+        await Promise.all(pending.map((p) => this.limiter.run(p.finish)));
+      }
     }
+  }
+
+  /** Makes a populated directory read-only with the source's metadata (owner already set). */
+  private async dirDone(rel: string, dst: string, st: ExactStat): Promise<void> {
     this.stats.directories++;
-    await this.fs.lchown(dst, st.uid, st.gid);
     await this.fs.chmod(dst, st.mode & ~WRITE_BITS);
     await this.fs.lutimes(dst, st.atimeMs, st.mtimeMs);
     await this.record(rel, st.mode);
   }
 
-  private async entry(rel: string): Promise<void> {
+  private async entry(rel: string, set: XattrSet | undefined, pending: PendingMetadata[]): Promise<void> {
     this.checkpoint();
     const src = path.join(this.o.source, rel);
     const st = await this.limiter.run(() => this.fs.lstatExact(src));
@@ -331,7 +405,10 @@ class LinkTreeWalk {
     switch (st.type) {
       case 'directory':
         await this.fs.mkdirExclusive(dst, 0o700);
-        await this.dir(rel, st);
+        await this.dir(rel);
+        await this.fs.lchown(dst, st.uid, st.gid);
+        if (set) pending.push({ name: path.basename(rel), set, finish: () => this.dirDone(rel, dst, st) });
+        else await this.dirDone(rel, dst, st);
         return;
       case 'symlink':
         await this.limiter.run(async () => {
@@ -341,13 +418,16 @@ class LinkTreeWalk {
         });
         this.stats.symlinks++;
         return;
-      case 'file':
-        if (!(await this.file(rel, src, dst, st))) return;
+      case 'file': {
+        if (!(await this.file(rel, src, dst, st, set, pending))) return;
         this.stats.files++;
         this.stats.bytes += st.size;
         await this.record(rel, st.mode);
+        const digest = xattrDigest(set);
+        if (digest && this.o.digests) await this.o.digests.write(JSON.stringify([rel, digest]));
         this.progress();
         return;
+      }
       default:
         this.stats.skipped++;
         if (this.stats.skipped <= 20) this.o.log?.(`skipped ${rel}: sockets, fifos and devices are not kept in snapshots`);
@@ -355,14 +435,15 @@ class LinkTreeWalk {
   }
 
   /** False when the file vanished before it could be read. */
-  private async file(rel: string, src: string, dst: string, st: ExactStat): Promise<boolean> {
+  private async file(rel: string, src: string, dst: string, st: ExactStat, set: XattrSet | undefined, pending: PendingMetadata[]): Promise<boolean> {
     if (st.nlink > 1) {
       const key = `${st.dev}:${st.ino}`;
       const first = this.inodes.get(key);
       if (first) {
         // Awaited outside the limiter: the first name may still be waiting for a slot.
         const firstPath = await first.catch(() => null);
-        if (firstPath === null) return this.fileData(rel, src, dst, st);
+        if (firstPath === null) return this.fileData(rel, src, dst, st, set, pending);
+        // The inode's metadata was set (or is being set) through its first name.
         await this.limiter.run(() => this.fs.link(firstPath, dst));
         this.stats.linkedFiles++;
         return true;
@@ -374,7 +455,7 @@ class LinkTreeWalk {
       promise.catch(() => undefined);
       this.inodes.set(key, promise);
       try {
-        const kept = await this.fileData(rel, src, dst, st);
+        const kept = await this.fileData(rel, src, dst, st, set, pending);
         if (kept) done(dst);
         else failed(new SnapshotError('missing', `${rel} vanished during the snapshot`));
         return kept;
@@ -383,12 +464,12 @@ class LinkTreeWalk {
         throw err;
       }
     }
-    return this.fileData(rel, src, dst, st);
+    return this.fileData(rel, src, dst, st, set, pending);
   }
 
-  private fileData(rel: string, src: string, dst: string, st: ExactStat): Promise<boolean> {
+  private fileData(rel: string, src: string, dst: string, st: ExactStat, set: XattrSet | undefined, pending: PendingMetadata[]): Promise<boolean> {
     return this.limiter.run(async () => {
-      if (this.o.previousRoot && (await this.linkPrevious(rel, dst, st))) {
+      if (this.o.previousRoot && (await this.linkPrevious(rel, dst, st, set))) {
         this.stats.linkedFiles++;
         return true;
       }
@@ -404,17 +485,28 @@ class LinkTreeWalk {
         }
         throw err;
       }
-      // chown before chmod: chown clears setuid/setgid bits.
+      // chown before chmod: chown clears setuid/setgid bits (and security.capability, hence
+      // before the attributes).
       await this.fs.lchown(dst, st.uid, st.gid);
-      await this.fs.chmod(dst, st.mode & ~WRITE_BITS);
-      await this.fs.lutimes(dst, st.atimeMs, st.mtimeMs);
+      const finish = async () => {
+        await this.fs.chmod(dst, st.mode & ~WRITE_BITS);
+        await this.fs.lutimes(dst, st.atimeMs, st.mtimeMs);
+      };
+      // A fresh inode: the only kind whose attributes this snapshot may set.
+      if (set) pending.push({ name: path.basename(rel), set, finish });
+      else await finish();
       this.stats.copiedFiles++;
       return true;
     });
   }
 
-  /** Links to the previous snapshot's copy when the file is unchanged; false when it must be copied. */
-  private async linkPrevious(rel: string, dst: string, st: ExactStat): Promise<boolean> {
+  /**
+   * Links to the previous snapshot's copy when the file is unchanged (content facts, mode, owner
+   * and the ACL/xattr digest); false when it must be copied.
+   */
+  private async linkPrevious(rel: string, dst: string, st: ExactStat, set: XattrSet | undefined): Promise<boolean> {
+    // An ACL or xattr change leaves size, mtime, mode and owner as they were.
+    if (this.o.previousDigests.get(rel) !== (this.o.xattrs ? xattrDigest(set) : undefined)) return false;
     const prevPath = path.join(this.o.previousRoot as string, rel);
     const prev = await this.fs.lstatExact(prevPath);
     if (!prev || prev.type !== 'file') return false;

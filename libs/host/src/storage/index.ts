@@ -13,4 +13,5 @@ export * from './snapshot-driver.factory';
 export * from './snapshot-names';
 export * from './storage-fs';
 export * from './usage-walker';
+export * from './xattrs';
 export * from './zfs-snapshot.driver';

@@ -8,7 +8,7 @@ import { ZfsSnapshotDriver } from './zfs-snapshot.driver';
 /** The snapshot driver of each kind, sharing one file system adapter and command runner. */
 export function createSnapshotDrivers(fs: StorageFs, runner: CommandRunner): Record<SnapshotDriverKind, SnapshotDriver> {
   return {
-    copy: new CopySnapshotDriver(fs),
+    copy: new CopySnapshotDriver(fs, runner),
     btrfs: new BtrfsSnapshotDriver(fs, runner),
     zfs: new ZfsSnapshotDriver(runner),
   };

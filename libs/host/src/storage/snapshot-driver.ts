@@ -6,6 +6,8 @@
  * Every driver exposes a snapshot as a read-only directory tree, so browsing and restoring work the
  * same way whatever made the snapshot.
  */
+import type { MetadataCapabilities, MetadataPlan } from './xattrs';
+
 export type SnapshotDriverKind = 'copy' | 'btrfs' | 'zfs';
 
 /** The dataset a snapshot is taken of. */
@@ -16,6 +18,11 @@ export interface SnapshotTarget {
   zfsName?: string | null;
   /** Paths relative to `path` to leave out (the snapshot directories of nested datasets). */
   exclude?: readonly string[];
+  /**
+   * The pool's probed ACL/xattr capabilities: the copy driver keeps what they allow (zfs and
+   * btrfs snapshots keep everything natively). Absent: nothing is captured, and the stats say so.
+   */
+  metadata?: MetadataCapabilities | null;
 }
 
 /** Facts stored beside a snapshot, so a rescan after a database restore knows where it came from. */
@@ -43,6 +50,8 @@ export interface SnapshotStats {
   copiedFiles: number;
   /** Sockets, fifos and device nodes, which a snapshot does not keep. */
   skipped: number;
+  /** Copy driver: which ACLs/xattrs the snapshot kept and which it could not (with the reason). */
+  metadata?: MetadataPlan;
 }
 
 export interface SnapshotCreateOptions {
@@ -81,6 +90,11 @@ export interface SnapshotDriver {
   /** The read-only directory tree of a snapshot. */
   treePath(target: SnapshotTarget, name: string): string;
   originalModes(target: SnapshotTarget, name: string): Promise<ModeMap>;
+  /**
+   * The ACL/xattr namespaces the snapshot kept (see MetadataPlan.captured); null when the
+   * snapshot is native and keeps them all (zfs, btrfs).
+   */
+  keptMetadata(target: SnapshotTarget, name: string): Promise<string[] | null>;
   /** Removes what an interrupted create left behind; returns what it removed. */
   cleanup(target: SnapshotTarget): Promise<string[]>;
 }

@@ -73,6 +73,11 @@ export class ZfsSnapshotDriver implements SnapshotDriver {
     return IDENTITY_MODES;
   }
 
+  /** Native snapshots keep every attribute. */
+  async keptMetadata(): Promise<null> {
+    return null;
+  }
+
   async cleanup(): Promise<string[]> {
     return [];
   }

@@ -103,7 +103,8 @@ export class DatasetsService {
    */
   async snapshotTarget(ctx: DatasetContext): Promise<SnapshotTarget> {
     const children = (await this.descendants(ctx.dataset)).map((d) => d.relativePath.slice(ctx.dataset.relativePath.length + 1));
-    return { path: ctx.path, zfsName: ctx.dataset.zfsName, exclude: children };
+    // The copy driver keeps the ACLs/xattrs the pool was probed to support.
+    return { path: ctx.path, zfsName: ctx.dataset.zfsName, exclude: children, metadata: ctx.pool.capabilities ?? null };
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Job, Snapshot, SnapshotRestore } from '@moxnas/contracts';
-import { isWithin, Limiter, restoreTree, SNAPDIR, snapshotName, SnapshotError, type ModeMap, type SnapshotDriver } from '@moxnas/host';
+import { CommandXattrTool, isWithin, Limiter, restoreTree, SNAPDIR, snapshotName, SnapshotError, type ModeMap, type SnapshotDriver } from '@moxnas/host';
 import { In, Repository } from 'typeorm';
 import { DatabaseService } from '../../../core/database/database.service';
 import { DomainError } from '../../../core/errors/domain-error';
@@ -194,6 +194,10 @@ export class SnapshotsService implements OnApplicationBootstrap {
         Object.assign(row, { state: 'ready', files: stats?.files ?? null, sizeBytes: stats?.bytes ?? null, newBytes: stats?.newBytes ?? null });
         await this.snapshots.update(row.id, { state: 'ready', files: row.files, sizeBytes: row.sizeBytes, newBytes: row.newBytes });
         if (stats) job?.log(`${stats.files} files (${stats.linkedFiles} shared with ${previous?.name ?? 'no earlier snapshot'}, ${stats.copiedFiles} copied), ${stats.newBytes} new bytes`);
+        if (stats?.metadata) {
+          const { captured, notCaptured } = stats.metadata;
+          job?.log(`Kept: ${captured.length ? captured.join(', ') : 'no ACLs or extended attributes'}${notCaptured.map((n) => `; not kept: ${n.what} (${n.reason})`).join('')}`);
+        }
       });
       return { snapshotId: row.id, name: row.name };
     } catch (err) {
@@ -316,7 +320,12 @@ export class SnapshotsService implements OnApplicationBootstrap {
       (job) =>
         this.locks.run(ctx.dataset.id, async () => {
           job.log(`Restoring ${rel || 'the whole dataset'} from ${row.name} ${inPlace ? 'in place' : `to ${dest}`}`);
+          const driverTarget = { path: ctx.path, zfsName: ctx.dataset.zfsName };
+          const kept = await this.driverOf(ctx).keptMetadata(driverTarget, row.name);
+          const metadata = await CommandXattrTool.forRestore(this.host.runner, ctx.pool.capabilities, kept);
+          job.log(`ACLs and extended attributes restored: ${metadata.plan.captured.join(', ') || 'none'}${metadata.plan.notCaptured.map((n) => `; not restored: ${n.what} (${n.reason})`).join('')}`);
           const stats = await restoreTree(this.host.fs, {
+            xattrs: metadata.tool,
             source,
             sourceRel: rel,
             target: dest,
