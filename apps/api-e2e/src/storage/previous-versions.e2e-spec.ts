@@ -2,7 +2,6 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import type { ApplyResult, Dataset, Pool, ResponseOf, ServiceStatus, SmbShareMutation, snapshotsApi } from '@moxnas/contracts';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- drives the real API in-process, like the integration tests
 import { startStorageApp, uniqueName, type StorageApp } from '../../../api/test/storage/storage-kit';
 import { binaryPath, describeHost, exec, freePort, tempDir, waitFor } from '../host/support/host-test-env';
 
