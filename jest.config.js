@@ -4,6 +4,7 @@
  *   integration  apps/api/test/**\/*.int-spec.ts; the real API against real PostgreSQL/Redis or the embedded defaults
  *   host-e2e     apps/api-e2e/**\/*.e2e-spec.ts; real smbd/vsftpd/exportfs as root
  *   web-e2e      apps/web-e2e/**\/*.e2e-spec.ts; headless Chromium against the real API
+ * and, outside `npm test`, reliability (apps/api-e2e/src/reliability, `npm run test:reliability`).
  */
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: false }],
@@ -35,6 +36,15 @@ module.exports = {
       testMatch: ['<rootDir>/apps/api-e2e/src/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/apps/api/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/apps/api/test/support/global-teardown.ts',
+    },
+    {
+      // `npm run test:reliability` (bench/README.md): load, faults, hostile input and auth against
+      // the real API. Not one of the layers `npm test` selects, so it never runs twice.
+      ...common,
+      displayName: 'reliability',
+      testMatch: ['<rootDir>/apps/api-e2e/src/reliability/**/*.reliability-spec.ts'],
+      globalSetup: '<rootDir>/apps/api-e2e/src/reliability/support/global-setup.ts',
+      globalTeardown: '<rootDir>/apps/api-e2e/src/reliability/support/global-teardown.ts',
     },
     {
       ...common,

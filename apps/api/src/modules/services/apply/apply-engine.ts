@@ -126,6 +126,7 @@ export class ApplyEngine {
         }
         progress(60, `writing ${changed.length} file(s)`);
         written = await this.write(changed);
+        await testOnlyPause();
         progress(75, 'reloading the daemon');
         const daemon = await this.daemons.reloadAndVerify(service, rendered.settings);
         if (daemon.outcome === 'failed') {
@@ -245,6 +246,15 @@ export class ApplyEngine {
       .orderBy('r.created_at', 'DESC')
       .getOne();
   }
+}
+
+/**
+ * Test-only: with NODE_ENV=test, MOXNAS_TEST_APPLY_PAUSE_MS holds every apply after the files are
+ * written and before the reload and commit, so the reliability suite can kill -9 the API there.
+ */
+async function testOnlyPause(): Promise<void> {
+  const ms = process.env['NODE_ENV'] === 'test' ? Number(process.env['MOXNAS_TEST_APPLY_PAUSE_MS'] ?? 0) : 0;
+  if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function describe(daemon: DaemonOutcome, skipped: string | undefined): string | null {
