@@ -19,10 +19,10 @@ import { deepJson, hostileNumbers, hostileStrings, leaves, MARK, plain, setAt, w
  */
 const EXCLUDED = new Set(['network.updateHostname', 'network.updateDns']);
 /**
- * Defects this suite found that are not fixed yet (they are counted as failures found and have a
- * `it.failing` below that turns red once fixed). Any other 5xx fails the suite.
+ * Defects this suite found that are not fixed yet (counted as failures found); empty since the NUL /
+ * lone-surrogate login 500 was fixed. Any other 5xx fails the suite.
  */
-const KNOWN_DEFECTS = [/^auth\.login username=(NUL|lone surrogate): 500/];
+const KNOWN_DEFECTS: RegExp[] = [];
 const MAX_LEAVES = 40;
 
 function walk(dir: string, out: Map<string, string> = new Map()): Map<string, string> {
@@ -118,9 +118,9 @@ describe('hostile input: only 4xx, never 5xx, configs untouched', () => {
     expect(failures.filter((f) => !KNOWN_DEFECTS.some((k) => k.test(f)))).toEqual([]);
   }, 900_000);
 
-  // Known defect: a login name with NUL or a lone UTF-16 surrogate reaches PostgreSQL, which
-  // refuses the bytes, and the API answers 500 instead of 401/422 (LoginRequest takes any string).
-  it.failing('answers login names with NUL or a lone surrogate with a 4xx (known defect)', async () => {
+  // Found by this suite: a login name with NUL or a lone UTF-16 surrogate used to reach
+  // PostgreSQL, which refuses the bytes (500). Such strings are now refused for every field.
+  it('answers login names with NUL or a lone surrogate with a 4xx', async () => {
     const login = allEndpoints.find((e) => e.id === 'auth.login')!;
     for (const username of [`a\u0000b`, `\uD800x`]) {
       const status = await send(`login username ${JSON.stringify(username)}`, login, login.path, JSON.stringify({ username, password: 'x' }));
@@ -160,11 +160,9 @@ describe('hostile input: only 4xx, never 5xx, configs untouched', () => {
       }
     });
 
-    // Known defect found by this suite: form-urlencoded (and text/plain) bodies are parsed and
-    // reach validation, so a cross-site HTML form can POST here without a CORS preflight. The fix
-    // is to drop those content-type parsers in apps/api/src/core/bootstrap.ts; this test then fails
-    // and should become a plain `it`.
-    it.failing('answers form-urlencoded and text/plain bodies with 415 (known defect)', async () => {
+    // Found by this suite: form-urlencoded and text/plain bodies used to be parsed, so a
+    // cross-site HTML form could POST here without a CORS preflight.
+    it('answers form-urlencoded and text/plain bodies with 415', async () => {
       const statuses: number[] = [];
       for (const type of ['application/x-www-form-urlencoded', 'text/plain']) {
         statuses.push(await send(`content-type ${type}`, target(), target().path, `name=${type.length}x`, { 'content-type': type }));

@@ -32,8 +32,12 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
+    // JSON only: Nest would add a form-urlencoded parser, Fastify has a text/plain one. The API takes
+    // JSON bodies, so anything else is a 415 rather than a string or a form reaching a contract.
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser(['text/plain']);
   const filter = new AllExceptionsFilter();
   const metrics = app.get(MetricsService);
 

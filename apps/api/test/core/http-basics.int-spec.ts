@@ -53,6 +53,20 @@ describe('HTTP basics', () => {
     expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
+  it('takes JSON only: form and plain-text bodies are 415 (no cross-site form posts)', async () => {
+    for (const type of ['application/x-www-form-urlencoded', 'text/plain']) {
+      const res = await app.request({ method: 'POST', url: '/api/auth/login', body: 'username=admin&password=x', headers: { 'content-type': type } });
+      expect({ type, status: res.status }).toEqual({ type, status: 415 });
+    }
+  });
+
+  it('refuses NUL and lone surrogates in any string with a 422 on the field, never a 500', async () => {
+    for (const username of ['a\u0000b', '\uD800x']) {
+      const res = await app.request<{ code: string; errors: Array<{ field: string }> }>({ method: 'POST', url: '/api/auth/login', body: JSON.stringify({ username, password: 'x' }), headers: { 'content-type': 'application/json' } });
+      expect({ status: res.status, fields: res.body.errors?.map((e) => e.field) }).toEqual({ status: 422, fields: ['username'] });
+    }
+  });
+
   it('answers a body over the limit with 413', async () => {
     const res = await app.request<{ code: string }>({
       method: 'POST',

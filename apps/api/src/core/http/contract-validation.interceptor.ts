@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
 import type { z } from 'zod';
 import { DomainError } from '../errors/domain-error';
-import { fieldErrors } from './validation';
+import { fieldErrors, unstorableStrings } from './validation';
 import { ENDPOINT_META } from './route.decorator';
 
 /**
@@ -32,6 +32,13 @@ export class ContractValidationInterceptor implements NestInterceptor {
       const params = parse(def.params, req.params, 'params');
       const query = parse(def.query, req.query, 'query');
       const body = parse(def.body, req.body, 'body');
+      // Values nothing downstream can hold are refused even where a field's grammar is lax; they
+      // replace that field's contract message, other fields' errors still come along.
+      const unstorable = [...unstorableStrings(req.params, 'params'), ...unstorableStrings(req.query, 'query'), ...unstorableStrings(req.body, '')];
+      if (unstorable.length) {
+        const taken = new Set(unstorable.map((e) => e.field));
+        errors.splice(0, errors.length, ...unstorable, ...errors.filter((e) => !taken.has(e.field)));
+      }
       if (errors.length) {
         // A 404 is truer than a 422 for a malformed id in the path.
         if (errors.every((e) => e.field.startsWith('params'))) throw DomainError.notFound('The requested object');
