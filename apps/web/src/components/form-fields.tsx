@@ -6,17 +6,28 @@ import Switch from '@mui/material/Switch';
 import TextField, { type TextFieldProps } from '@mui/material/TextField';
 import { useState } from 'react';
 import { useController, type Control, type FieldPath, type FieldValues } from 'react-hook-form';
+import { registerUnsetWhenEmpty } from '../lib/form';
 
 type Base<T extends FieldValues, O> = {
   control: Control<T, unknown, O>;
   name: FieldPath<T>;
 };
 
+/**
+ * What an emptied field stores. `undefined` cannot be stored: react-hook-form would show the
+ * default value again, so a field with one could not be emptied. Instead the field keeps `''`
+ * and the form (`useContractForm`) leaves it out of the submitted values.
+ */
+function emptyValueFor(control: object, name: string, emptyAs: undefined | null | ''): undefined | null | '' {
+  if (emptyAs !== undefined) return emptyAs;
+  return registerUnsetWhenEmpty(control, name) ? '' : undefined;
+}
+
 export type FormTextFieldProps<T extends FieldValues, O> = Base<T, O> &
   Omit<TextFieldProps, 'name' | 'value' | 'onChange' | 'onBlur' | 'error' | 'defaultValue'> & {
     /**
      * What an emptied field means to the API: `undefined` (leave out; the default), `null`
-     * (clear the value) or `''`.
+     * (clear the value) or `''`. Left out is shown as an empty box, even over a default value.
      */
     emptyAs?: undefined | null | '';
     /** Send a number; anything that is not one is passed through for the schema to reject. */
@@ -26,6 +37,7 @@ export type FormTextFieldProps<T extends FieldValues, O> = Base<T, O> &
 /** A TextField bound to a react-hook-form field, showing its error (zod's or the API's) under it. */
 export function FormTextField<T extends FieldValues, O>({ control, name, emptyAs, numeric, helperText, ...props }: FormTextFieldProps<T, O>) {
   const { field, fieldState } = useController({ control, name });
+  const empty = emptyValueFor(control, name, emptyAs);
   const value: unknown = field.value;
   return (
     <TextField
@@ -36,7 +48,7 @@ export function FormTextField<T extends FieldValues, O>({ control, name, emptyAs
       onBlur={field.onBlur}
       onChange={(e) => {
         const raw = e.target.value;
-        if (raw === '') field.onChange(emptyAs);
+        if (raw === '') field.onChange(empty);
         else if (numeric) field.onChange(/^-?\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : raw);
         else field.onChange(raw);
       }}
@@ -101,6 +113,7 @@ export function FormSelectField<T extends FieldValues, O>({
   ...props
 }: FormSelectFieldProps<T, O>) {
   const { field, fieldState } = useController({ control, name });
+  const empty = emptyValueFor(control, name, emptyAs);
   const labels = new Map(options.map((o) => [o.value, o.label]));
   const raw: unknown = field.value;
   const value = multiple ? (Array.isArray(raw) ? raw : []) : raw === undefined || raw === null ? '' : String(raw);
@@ -115,14 +128,17 @@ export function FormSelectField<T extends FieldValues, O>({
       onChange={(e) => {
         const next: unknown = e.target.value;
         if (multiple) field.onChange(typeof next === 'string' ? next.split(',') : next);
-        else field.onChange(next === '' ? emptyAs : next);
+        else field.onChange(next === '' ? empty : next);
       }}
       error={!!fieldState.error}
       helperText={fieldState.error?.message ?? helperText}
       slotProps={{
         ...props.slotProps,
+        // The empty choice has a label of its own; without these the box would look blank.
+        ...(emptyLabel !== undefined && { inputLabel: { shrink: true, ...props.slotProps?.inputLabel } }),
         select: {
           multiple,
+          displayEmpty: emptyLabel !== undefined,
           // Labels only: the menu's descriptions would crowd the closed field.
           renderValue: (selected: unknown) =>
             Array.isArray(selected) ? selected.map((v) => labels.get(String(v)) ?? String(v)).join(', ') : (labels.get(String(selected)) ?? emptyLabel ?? ''),

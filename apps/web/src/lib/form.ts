@@ -1,6 +1,17 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import type { FieldError } from '@moxnas/contracts';
-import { useForm, type DefaultValues, type FieldPath, type FieldValues, type Resolver, type UseFormProps, type UseFormReturn, type UseFormSetError } from 'react-hook-form';
+import { useRef, useState } from 'react';
+import {
+  get,
+  useForm,
+  type DefaultValues,
+  type FieldPath,
+  type FieldValues,
+  type Resolver,
+  type UseFormProps,
+  type UseFormReturn,
+  type UseFormSetError,
+} from 'react-hook-form';
 import type { z } from 'zod';
 import { isApiError } from './api-client';
 
@@ -65,14 +76,76 @@ export function applyFieldErrors<T extends FieldValues>(error: unknown, setError
 }
 
 /**
+ * Fields whose emptied text means "leave this out" (`emptyAs` undefined), per form.
+ *
+ * react-hook-form reads an `undefined` value as "not set" and shows the default value again, so
+ * such a field could never be emptied once it had a default (a token's 90 days, a user's UID).
+ * The field therefore keeps `''` in the form's values and registers its name here; the form's
+ * resolver leaves those `''`s out before zod sees them.
+ */
+const unsetWhenEmpty = new WeakMap<object, Set<string>>();
+
+/**
+ * Called by a form field whose empty value means "leave out". Returns false for a form not made by
+ * `useContractForm`, which cannot translate `''`; the field then falls back to `undefined`.
+ */
+export function registerUnsetWhenEmpty(control: object, name: string): boolean {
+  const names = unsetWhenEmpty.get(control);
+  names?.add(name);
+  return names !== undefined;
+}
+
+/**
+ * The values with every registered field that holds `''` left out, unless the form started that
+ * field as `''` (then `''` is what it sends, and the contract's own "is required" applies).
+ * Copies only what it changes.
+ */
+function withoutEmpty<T>(values: T, names: Iterable<string>, defaults: unknown): T {
+  let out: unknown = values;
+  for (const name of names) {
+    if (get(out, name) === '' && get(defaults, name) !== '') out = omitPath(out, name.split('.'));
+  }
+  return out as T;
+}
+
+function omitPath(value: unknown, [key, ...rest]: string[]): unknown {
+  if (Array.isArray(value)) {
+    const copy: unknown[] = [...value];
+    copy[Number(key)] = rest.length > 0 ? omitPath(copy[Number(key)], rest) : undefined;
+    return copy;
+  }
+  if (value !== null && typeof value === 'object') {
+    const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+    if (rest.length > 0) copy[key] = omitPath(copy[key], rest);
+    else delete copy[key];
+    return copy;
+  }
+  return value;
+}
+
+/**
  * react-hook-form bound to a contract schema (or one extending/piping into it): zod's rules run
  * before submit with the messages above. Values typed are the schema's input, submitted values its
- * output. Pass the result to `FormDialog`.
+ * output. Pass the result to `FormDialog`. A text field emptied with `emptyAs` undefined holds `''`
+ * while editing (see `unsetWhenEmpty`) and is left out of the submitted values.
  */
 export function useContractForm<S extends z.ZodType<FieldValues, FieldValues>>(
   schema: S,
   defaultValues: DefaultValues<z.input<S>>,
   options: Omit<UseFormProps<z.input<S>, unknown, z.output<S>>, 'resolver' | 'defaultValues'> = {},
 ): UseFormReturn<z.input<S>, unknown, z.output<S>> {
-  return useForm<z.input<S>, unknown, z.output<S>>({ mode: 'onTouched', ...options, resolver: contractResolver(schema), defaultValues });
+  const [emptyNames] = useState(() => new Set<string>());
+  const defaults = useRef<unknown>(defaultValues);
+  const resolver = contractResolver(schema);
+  const form = useForm<z.input<S>, unknown, z.output<S>>({
+    mode: 'onTouched',
+    ...options,
+    // react-hook-form passes its live values object: withoutEmpty copies instead of changing it.
+    resolver: (values, context, resolverOptions) => resolver(withoutEmpty(values, emptyNames, defaults.current), context, resolverOptions),
+    defaultValues,
+  });
+  // The current defaults: reset(values) replaces them.
+  defaults.current = form.formState.defaultValues;
+  unsetWhenEmpty.set(form.control, emptyNames);
+  return form;
 }

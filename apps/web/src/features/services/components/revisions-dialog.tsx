@@ -67,9 +67,12 @@ function RollbackPanel({ service, revision, onCancel }: { service: ServiceStatus
 
 export function RevisionsDialog({ service, onClose }: { service: ServiceStatus; onClose: () => void }) {
   const revisions = useRevisions(service.id);
-  const [selected, setSelected] = useState(0);
+  // By id, not position: an apply or rollback adds a revision at the top of the list.
+  const [selectedId, setSelectedId] = useState<string | null>(null);
   const list = revisions.data ?? [];
-  const current = list[selected];
+  const found = list.findIndex((r) => r.id === selectedId);
+  const selected = found === -1 ? 0 : found;
+  const current = list[selected] as RevisionSummary | undefined;
   const previous = current ? previousOf(list, selected) : undefined;
   const diff = useDiff(current && previous ? { id: service.id, from: previous.id, to: current.id } : null);
   const canRollback = useCan(servicesApi.rollback);
@@ -95,7 +98,7 @@ export function RevisionsDialog({ service, onClose }: { service: ServiceStatus; 
                   key={r.id}
                   selected={i === selected}
                   onClick={() => {
-                    setSelected(i);
+                    setSelectedId(r.id);
                     setRollingBack(null);
                   }}
                 >
