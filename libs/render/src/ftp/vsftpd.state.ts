@@ -9,6 +9,7 @@ import {
   TcpPort,
   TcpPortRange,
   UserNameList,
+  MAX_SHARES_PER_PROTOCOL,
 } from '@moxnas/contracts';
 import { z } from 'zod';
 import type { RenderIssue } from '../render-error';
@@ -125,7 +126,7 @@ export function findFtpShareConflicts(
 export const VsftpdState = z
   .object({
     global: VsftpdGlobalState,
-    shares: z.array(FtpShareState).max(2000),
+    shares: z.array(FtpShareState).max(MAX_SHARES_PER_PROTOCOL),
   })
   .superRefine((state, ctx) => {
     for (const issue of findFtpShareConflicts(state.shares, state.global.anonymousUser)) {

@@ -1,4 +1,4 @@
-import { AbsolutePath, AnonId, ExportComment, NfsClientSpec, NfsSecFlavors } from '@moxnas/contracts';
+import { AbsolutePath, AnonId, ExportComment, NfsClientSpec, NfsSecFlavors, MAX_SHARES_PER_PROTOCOL } from '@moxnas/contracts';
 import { z } from 'zod';
 
 export const NfsClientState = z.object({
@@ -28,7 +28,7 @@ export const NfsExportState = z.object({
 export type NfsExportState = z.output<typeof NfsExportState>;
 
 export const ExportsState = z
-  .object({ exports: z.array(NfsExportState).max(2000) })
+  .object({ exports: z.array(NfsExportState).max(MAX_SHARES_PER_PROTOCOL) })
   .superRefine((state, ctx) => {
     // Two lines for one path make exportfs pick one silently; the API must merge or refuse first.
     const seen = new Map<string, number>();

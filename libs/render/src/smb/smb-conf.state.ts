@@ -17,6 +17,7 @@ import {
   SmbWorkgroup,
   TcpPort,
   UserNameList,
+  MAX_SHARES_PER_PROTOCOL,
 } from '@moxnas/contracts';
 import { z } from 'zod';
 
@@ -130,7 +131,7 @@ export type SmbGlobalState = z.output<typeof SmbGlobalState>;
 export const SmbConfState = z
   .object({
     global: SmbGlobalState,
-    shares: z.array(SmbShareState).max(2000),
+    shares: z.array(SmbShareState).max(MAX_SHARES_PER_PROTOCOL),
   })
   .superRefine((state, ctx) => {
     // Samba matches section names case-insensitively: `Media` and `media` would shadow each other.

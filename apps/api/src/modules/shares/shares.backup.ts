@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { FtpShare, NfsShare, shareNameKey, SmbShare, type ConfigChange, type FieldError } from '@moxnas/contracts';
+import { FtpShare, NfsShare, shareNameKey, SmbShare, type ConfigChange, type FieldError, MAX_SHARES_PER_PROTOCOL } from '@moxnas/contracts';
 import { isWithin } from '@moxnas/host';
 import { SmbPreviousVersionsState } from '@moxnas/render';
 import type { EntityManager } from 'typeorm';
@@ -22,7 +22,7 @@ const NfsRecord = NfsShare.omit(meta);
 const FtpRecord = FtpShare.omit(meta);
 
 const Section = z
-  .object({ smb: z.array(SmbRecord).max(2000), nfs: z.array(NfsRecord).max(2000), ftp: z.array(FtpRecord).max(2000) })
+  .object({ smb: z.array(SmbRecord).max(MAX_SHARES_PER_PROTOCOL), nfs: z.array(NfsRecord).max(MAX_SHARES_PER_PROTOCOL), ftp: z.array(FtpRecord).max(MAX_SHARES_PER_PROTOCOL) })
   .superRefine((s, ctx) => {
     const names = new Map<string, number>();
     s.smb.forEach((share, i) => {
