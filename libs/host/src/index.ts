@@ -15,3 +15,4 @@ export * from './service/service-driver.factory';
 export * from './accounts';
 export * from './system';
 export * from './storage';
+export * from './nfs/exports-namespace.script';

@@ -1,6 +1,5 @@
-import type { CommandRunner } from '@moxnas/host';
 import { lines, runForVerdict, withScratchDir, writeCandidate, type CheckOptions, type ConfigCheckResult } from '../validate/config-check';
-import { EXPORTS_NAMESPACE_SCRIPT } from './exports-namespace.script';
+import { EXPORTS_NAMESPACE_SCRIPT, type CommandRunner } from '@moxnas/host';
 import { parseExports } from './exports.parser';
 
 export interface ExportsCheckResult extends ConfigCheckResult {
@@ -44,7 +43,7 @@ function parserVerdict(text: string, note: string | undefined): ExportsCheckResu
 
 /**
  * Checks a candidate /etc/exports. As root with `unshare`: the real `exportfs -ra` against the
- * candidate inside a private mount namespace (see exports-namespace.script.ts), after the strict
+ * candidate inside a private mount namespace (see EXPORTS_NAMESPACE_SCRIPT in libs/host), after the strict
  * parser. Otherwise (not root, an unprivileged container refusing the namespace): the strict parser
  * alone, and `note` says why.
  */
