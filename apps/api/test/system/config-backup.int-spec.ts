@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { AlertChannel, ConfigDocument, ConfigImportResult, Dataset, Group, Pool, SnapshotTask, User } from '@moxnas/contracts';
+import type { AlertChannel, ConfigDocument, ConfigImportResult, Dataset, Group, NfsShare, Pool, SmbShare, SnapshotTask, User } from '@moxnas/contracts';
 import { DataSource } from 'typeorm';
 import { SettingsStore } from '../../src/modules/services/settings.store';
 import { UserEntity } from '../../src/modules/users/entities/user.entity';
@@ -166,7 +166,9 @@ describe('configuration backup of users, groups, storage and service settings', 
     const pools = (await api<Pool[]>('GET', '/api/storage/pools')).body.map((p) => ({ id: p.id, name: p.name, path: p.path, thresholds: p.thresholds, health: p.health.status }));
     const datasets = (await api<Dataset[]>('GET', '/api/storage/datasets')).body.map((d) => ({ id: d.id, poolId: d.poolId, name: d.name, quotaBytes: d.quotaBytes, mode: d.mode, comment: d.comment }));
     const taskList = (await api<SnapshotTask[]>('GET', '/api/storage/snapshot-tasks')).body.map((t) => ({ id: t.id, name: t.name, schedule: t.schedule, retention: t.retention, enabled: t.enabled, datasetIds: t.datasetIds }));
-    return { users, groups, pools, datasets, tasks: taskList, smb: await settingsOf(app) };
+    const smbShares = (await api<{ items: SmbShare[] }>('GET', '/api/shares/smb?pageSize=500')).body.items.map((x) => ({ id: x.id, name: x.name, path: x.path, validUsers: x.validUsers, validGroups: x.validGroups, previousVersions: x.previousVersions, readOnly: x.readOnly }));
+    const nfsShares = (await api<{ items: NfsShare[] }>('GET', '/api/shares/nfs?pageSize=500')).body.items.map((x) => ({ id: x.id, path: x.path, clients: x.clients, squash: x.squash }));
+    return { users, groups, pools, datasets, tasks: taskList, smb: await settingsOf(app), smbShares, nfsShares };
   }
 
   let doc: ConfigDocument;
@@ -196,13 +198,17 @@ describe('configuration backup of users, groups, storage and service settings', 
     expect(ds.status).toBe(201);
     const task = await api<SnapshotTask>('POST', '/api/storage/snapshot-tasks', { name: 'hourly photos', schedule: '@hourly', datasetIds: [ds.body.id], retention: { hourly: 24, daily: 7, weekly: 0, monthly: 0, yearly: 0 } });
     expect(task.status).toBe(201);
+    const share = await api('POST', '/api/shares/smb', { name: 'Photos', path: ds.body.path, validUsers: ['carol'], validGroups: ['media'], previousVersions: true, readOnly: true });
+    expect(share.status).toBe(201);
+    const exportNfs = await api('POST', '/api/shares/nfs', { path: ds.body.path, clients: [{ host: '192.168.1.0/24', access: 'rw' }], squash: 'all' });
+    expect(exportNfs.status).toBe(201);
     const smb = await settingsOf(source);
     await source.app.get(SettingsStore).put(source.app.get(DataSource).manager, 'smb', { ...smb, workgroup: 'BACKUPWG', serverString: 'Backed up NAS' });
 
     const res = await api<ConfigDocument>('POST', '/api/system/config/export', { passphrase: PASSPHRASE });
     expect(res.status).toBe(200);
     doc = res.body;
-    expect(doc.sections.map((s) => s.name)).toEqual(expect.arrayContaining(['users', 'storage', 'services', 'alertChannels']));
+    expect(doc.sections.map((s) => s.name)).toEqual(expect.arrayContaining(['users', 'storage', 'services', 'shares', 'alertChannels']));
     // The hashes are in the file, but only inside the ciphertext.
     const dbUser = await source.app.get(DataSource).manager.findOneByOrFail(UserEntity, { username: 'carol' });
     expect(res.text).not.toContain(dbUser.passwordHash);
@@ -211,6 +217,8 @@ describe('configuration backup of users, groups, storage and service settings', 
     expect(JSON.stringify(clear.sections['users'].data)).toContain(dbUser.passwordHash);
     exported = await state(source, token);
     expect(exported.smb.workgroup).toBe('BACKUPWG');
+    expect(exported.smbShares).toEqual([expect.objectContaining({ name: 'Photos', validUsers: ['carol'], previousVersions: true })]);
+    expect(exported.nfsShares).toHaveLength(1);
   });
 
   it('dry-runs on an empty box: lists every change and writes nothing', async () => {
@@ -246,7 +254,7 @@ describe('configuration backup of users, groups, storage and service settings', 
     const res = await as(target, token)<ConfigImportResult>('POST', '/api/system/config/import', { document: doc, passphrase: PASSPHRASE });
     expect(res.status).toBe(200);
     expect(res.body.applied).toBe(true);
-    for (const name of ['users', 'storage']) expect(res.body.sections.find((s) => s.name === name)).toMatchObject({ status: 'changed' });
+    for (const name of ['users', 'storage', 'shares']) expect(res.body.sections.find((s) => s.name === name)).toMatchObject({ status: 'changed' });
     // Services are applied through the apply engine; where a daemon's checker is missing that part reports why.
     expect(['changed', 'failed']).toContain(res.body.sections.find((s) => s.name === 'services')!.status);
 

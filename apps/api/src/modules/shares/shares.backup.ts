@@ -41,8 +41,15 @@ type Section = z.infer<typeof Section>;
 type Kind = 'smb' | 'nfs' | 'ftp';
 const KIND_LABEL: Record<Kind, string> = { smb: 'SMB share', nfs: 'NFS export', ftp: 'FTP share' };
 
+/** JSON with object keys sorted: jsonb columns come back with PostgreSQL's key order, not ours. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) : v,
+  );
+}
+
 function changed(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
-  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort();
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => canonical(a[k]) !== canonical(b[k])).sort();
 }
 
 /**
