@@ -25,8 +25,10 @@ readonly REDIS_SNIPPET=/etc/redis/moxnas.conf
 readonly DB_NAME=moxnas
 readonly DB_USER=moxnas
 readonly LOG_FILE=${MOXNAS_INSTALL_LOG:-/var/log/moxnas-install.log}
-readonly NODE_MIN_MAJOR=20
-readonly NODE_MIN_MINOR=6 # node --env-file, used by the CLI wrapper, arrived in 20.6
+# Node.js 20.19+ or 22.12+: some runtime dependencies (@fastify/static's content-disposition) are
+# ES modules loaded with require(), which Node.js runs unflagged only from these releases on. The CLI
+# wrapper's node --env-file (20.6) is older.
+readonly NODE_MIN=20.19
 readonly READY_TIMEOUT=${MOXNAS_READY_TIMEOUT:-120}
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -51,6 +53,8 @@ PG_VERSION=
 PG_CLUSTER=
 PG_PORT=
 PG_STARTED_BY_US=0
+OS_ID=
+OS_VERSION=
 WORK_DIR=
 SRC_DIR=
 UPGRADE=0
@@ -76,8 +80,9 @@ Options:
   -h, --help       Show this help.
 
 Environment:
-  MOXNAS_NODE=/path/to/node   Node.js 20.6+ to use (required where the release's nodejs
-                              package is older than 20, e.g. Debian 12, Ubuntu 22.04/24.04).
+  MOXNAS_NODE=/path/to/node   Node.js 20.19+ (or 22.12+) to use: required where the release's
+                              nodejs package is older (Debian 12, Ubuntu 22.04/24.04); Debian 13's
+                              nodejs is used without it.
   MOXNAS_NPM=/path/to/npm     npm to use (default: next to MOXNAS_NODE, then the system npm).
   MOXNAS_APP_PORT=8000        Loopback port of the app behind nginx (first install only).
   MOXNAS_PG_PORT=PORT         Move the local PostgreSQL cluster to this port (first install only).
@@ -245,6 +250,20 @@ version_at_least() { # version_at_least MAJOR.MINOR.PATCH MIN_MAJOR MIN_MINOR
   ((major > $2 || (major == $2 && minor >= $3)))
 }
 
+# Is this Node.js version (MAJOR.MINOR.PATCH, no prefix) one the app runs on? 20.19+ or 22.12+ (the
+# releases with require(esm) unflagged); 21.x and 22.0-22.11 have it only behind a flag.
+node_version_ok() {
+  local major
+  major=${1%%.*}
+  [[ $major =~ ^[0-9]+$ ]] || return 1
+  case $major in
+    20) version_at_least "$1" 20 19 ;;
+    21) return 1 ;;
+    22) version_at_least "$1" 22 12 ;;
+    *) ((major > 22)) ;;
+  esac
+}
+
 # ---------------------------------------------------------------------------------------------
 # Preflight.
 
@@ -287,15 +306,21 @@ check_os() {
   version=$(. /etc/os-release && printf '%s' "${VERSION_ID:-}")
   # shellcheck source=/dev/null
   codename=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}")
+  OS_ID=$id
+  OS_VERSION=${version:-$codename}
   case "$id:$version" in
-    debian:12 | debian:13 | ubuntu:22.04 | ubuntu:24.04) ;;
+    debian:12 | debian:13) ;;
+    ubuntu:22.04 | ubuntu:24.04)
+      note "OS: Ubuntu $version uses the same package names as Debian; redis-server (and nodejs) come from"
+      note "    the universe component, which must be enabled."
+      ;;
     debian:)
       # Debian testing has no VERSION_ID until release.
       [[ $codename == trixie ]] || unsupported_os "$id" "$codename"
       ;;
     *) unsupported_os "$id" "$version" ;;
   esac
-  note "OS: $id ${version:-$codename}"
+  note "OS: $id $OS_VERSION"
 }
 
 unsupported_os() {
@@ -402,22 +427,61 @@ install_packages() {
     postgresql redis-server samba samba-common-bin vsftpd nginx
   )
   if [[ $INSTALL_NFS == 1 ]]; then pkgs+=(nfs-kernel-server); fi
+  local -a missing
+  mapfile -t missing < <(apt_missing "${pkgs[@]}")
+  if ((${#missing[@]})); then
+    if [[ $OS_ID == ubuntu ]]; then
+      local where="add universe after main on the deb lines of /etc/apt/sources.list"
+      if [[ -f /etc/apt/sources.list.d/ubuntu.sources || $OS_VERSION != 22.04 ]]; then
+        where="add universe to the Components: lines of /etc/apt/sources.list.d/ubuntu.sources"
+      fi
+      die "apt has no candidate for: ${missing[*]}. On Ubuntu, redis-server is in the universe
+       component: $where (or run: add-apt-repository universe), then re-run the installer"
+    fi
+    die "apt has no candidate for: ${missing[*]}; check /etc/apt/sources.list (the distribution's main component is needed)"
+  fi
   apt_get install --no-install-recommends "${pkgs[@]}" || die "installing packages failed (${pkgs[*]}); see the log"
   note "Installed: ${pkgs[*]}"
+}
+
+# The packages apt cannot install from the configured sources (no candidate version).
+apt_missing() {
+  local p
+  for p in "$@"; do
+    [[ -n $(apt_candidate "$p") ]] || printf '%s\n' "$p"
+  done
+}
+
+# The version apt would install (epoch stripped), or empty.
+apt_candidate() {
+  local v
+  v=$(LC_ALL=C apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ { print $2; exit }')
+  [[ -n $v && $v != '(none)' ]] || return 0
+  printf '%s' "${v#*:}"
 }
 
 node_ok() { # node_ok /path/to/node
   local v
   [[ -x $1 ]] || return 1
   v=$("$1" -p 'process.versions.node' 2>/dev/null) || return 1
-  version_at_least "$v" "$NODE_MIN_MAJOR" "$NODE_MIN_MINOR"
+  node_version_ok "$v"
+}
+
+# Is this node the distribution's nodejs package (whose npm is the separate npm package)?
+node_from_distro_package() {
+  local owner version
+  owner=$(dpkg-query -S "$(readlink -f "$1")" 2>/dev/null | cut -d: -f1) || return 1
+  [[ $owner == nodejs ]] || return 1
+  version=$(dpkg-query -W -f='${Version}' nodejs 2>/dev/null) || return 1
+  # NodeSource's nodejs (e.g. 20.19.0-1nodesource1) bundles npm and conflicts with Debian's.
+  [[ $version != *nodesource* ]]
 }
 
 resolve_node() {
-  step "Finding Node.js ${NODE_MIN_MAJOR}.${NODE_MIN_MINOR}+"
+  step "Finding Node.js ${NODE_MIN}+ (or 22.12+)"
   local candidate
   if [[ -n ${MOXNAS_NODE:-} ]]; then
-    node_ok "$MOXNAS_NODE" || die "MOXNAS_NODE=$MOXNAS_NODE is not an executable Node.js ${NODE_MIN_MAJOR}.${NODE_MIN_MINOR} or newer"
+    node_ok "$MOXNAS_NODE" || die "MOXNAS_NODE=$MOXNAS_NODE is not an executable Node.js ${NODE_MIN}+ (or 22.12+)"
     NODE_BIN=$MOXNAS_NODE
   elif candidate=$(state_get node) && [[ -n $candidate ]] && node_ok "$candidate"; then
     NODE_BIN=$candidate # the one a previous run used
@@ -425,17 +489,19 @@ resolve_node() {
     NODE_BIN=$candidate
   else
     local apt_version
-    apt_version=$(apt-cache policy nodejs 2>/dev/null | awk '/Candidate:/ { print $2 }')
-    apt_version=${apt_version#*:}
-    if [[ -n $apt_version && $apt_version != '(none)' ]] && version_at_least "${apt_version%%[+~-]*}" "$NODE_MIN_MAJOR" "$NODE_MIN_MINOR"; then
+    apt_version=$(apt_candidate nodejs)
+    if [[ -n $apt_version ]] && node_version_ok "${apt_version%%[+~-]*}"; then
+      note "Installing the distribution's nodejs $apt_version and npm"
       apt_get install --no-install-recommends nodejs npm || die "installing nodejs and npm from apt failed"
+      state_set node_packages "nodejs npm"
       NODE_BIN=$(command -v node || command -v nodejs) || die "nodejs installed but no node binary found"
+      node_ok "$NODE_BIN" || die "$NODE_BIN from the nodejs package does not run or is older than ${NODE_MIN}"
     else
-      die "Node.js ${NODE_MIN_MAJOR}.${NODE_MIN_MINOR}+ is needed and this release's nodejs package is ${apt_version:-missing}.
-       Install Node.js 20 or newer yourself (for example the official linux-x64 tarball from
+      die "Node.js ${NODE_MIN}+ (or 22.12+) is needed and this release's nodejs package is ${apt_version:-not available}.
+       Install Node.js 20.19 or newer yourself (for example the official linux-x64 tarball from
        nodejs.org unpacked to /opt/node, or NodeSource's packages), then re-run with
          MOXNAS_NODE=/opt/node/bin/node bash install.sh
-       Debian 13 containers need nothing: their nodejs package is recent enough."
+       (Debian 12 and Ubuntu 22.04/24.04 need this; Debian 13's nodejs package is recent enough.)"
     fi
   fi
   NODE_BIN=$(readlink -f "$NODE_BIN")
@@ -450,6 +516,12 @@ resolve_node() {
         break
       fi
     done
+  fi
+  if [[ -z $npm_path && -z ${MOXNAS_NPM:-} ]] && node_from_distro_package "$NODE_BIN" && [[ -n $(apt_candidate npm) ]]; then
+    # The distribution's node without its npm (nodejs was installed before, npm was not).
+    note "Installing the distribution's npm for $NODE_BIN"
+    apt_get install --no-install-recommends npm || die "installing npm from apt failed"
+    npm_path=$(command -v npm || true)
   fi
   [[ -n $npm_path && -e $npm_path ]] || die "npm not found next to $NODE_BIN; set MOXNAS_NPM=/path/to/npm-cli.js"
   npm_path=$(readlink -f "$npm_path")
@@ -997,11 +1069,13 @@ SQL
   fi
   rm -f "$REDIS_SNIPPET"
   if [[ $SYSTEMD == 1 ]]; then systemctl restart redis-server >/dev/null 2>&1 || true; fi
+  local node_packages
+  node_packages=$(state_get node_packages)
   rm -rf "$ETC_DIR" "$DATA_DIR"
   note "Removed $ETC_DIR, $DATA_DIR and the Redis settings"
   say ""
   say "MoxNAS is purged. The system packages stay installed; remove them with:"
-  say "  apt-get purge postgresql redis-server samba vsftpd nfs-kernel-server nginx"
+  say "  apt-get purge postgresql redis-server samba vsftpd nfs-kernel-server nginx${node_packages:+ $node_packages}"
 }
 
 # ---------------------------------------------------------------------------------------------

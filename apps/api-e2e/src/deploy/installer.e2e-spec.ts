@@ -1,35 +1,37 @@
 /**
- * scripts/install.sh in a real Debian 12 root: apt packages, PostgreSQL and Redis set up with random
+ * scripts/install.sh in real Debian roots, one per release in MOXNAS_INSTALLER_SUITES (default
+ * "bookworm trixie": Debian 12 and 13): apt packages, PostgreSQL and Redis set up with random
  * secrets, the app built from this checkout, migrated, served, re-run as an upgrade, uninstalled.
+ * Debian 12's nodejs is too old, so that root gets this host's Node.js as MOXNAS_NODE; Debian 13's
+ * root gets none and the installer must install the distribution's nodejs and npm.
  *
- * Slow (about 10 minutes on 2 cores: apt, npm ci and the build run for real), so it runs only with
- * MOXNAS_DEPLOY_TESTS=1 or MOXNAS_REQUIRE_HOST_TESTS=1, as root with debootstrap installed, and
- * needs network access to the Debian mirror and the npm registry. The steps share one root and run
- * in order; each asserts what the previous ones left.
+ * Slow (a few minutes per release on 2 cores: apt, npm ci and the build run for real), so it runs
+ * only with MOXNAS_DEPLOY_TESTS=1 or MOXNAS_REQUIRE_HOST_TESTS=1, as root with debootstrap
+ * installed, and needs network access to the Debian mirror and the npm registry. The releases run
+ * one after the other; within one, the steps share one root and run in order, each asserting what
+ * the previous ones left.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
 import Redis from 'ioredis';
-import { CACHE_DIR, DebianRoot, cachedRootTarball, stageSourceAndNode } from './support/debian-root';
+import { CACHE_DIR, DebianRoot, KNOWN_SUITES, cachedRootTarball, installerSuites, stageHostNode, stageSource, type DebianSuite } from './support/debian-root';
 import { REQUIRE_HOST_TESTS, background, describeWhen, exists, freePort, which, waitFor, type Background } from './support/deploy-env';
 
 const enabled = process.env['MOXNAS_DEPLOY_TESTS'] === '1' || REQUIRE_HOST_TESTS;
 const missing = [
-  ...(enabled ? [] : ['set MOXNAS_DEPLOY_TESTS=1 to run this ~10 minute test']),
+  ...(enabled ? [] : ['set MOXNAS_DEPLOY_TESTS=1 to run this ~5 minutes per release test']),
   ...(process.getuid?.() === 0 ? [] : ['root']),
   ...['debootstrap', 'chroot', 'mount', 'umount', 'tar'].filter((b) => !which(b)).map((b) => `${b} binary`),
 ];
 
-/** The whole suite must finish within this, whatever the machine. */
+/** Each release's block must finish within this, whatever the machine. */
 const BUDGET_MS = 20 * 60_000;
-const started = Date.now();
-const remaining = (cap: number) => Math.max(10_000, Math.min(cap, BUDGET_MS - (Date.now() - started)));
 
 /** Where the host's NODE_EXTRA_CA_CERTS bundle is copied in the root, when the host has one. */
 const EXTRA_CA = '/etc/moxnas-test/extra-ca.pem';
 
-const log = (line: string) => process.stdout.write(`[installer e2e] ${line}\n`);
+const { suites, unknown } = installerSuites();
 
 interface EnvFile {
   [key: string]: string;
@@ -43,7 +45,21 @@ function parseEnv(text: string): EnvFile {
   return out;
 }
 
-describeWhen('install.sh in a Debian 12 chroot', missing, () => {
+if (unknown.length) {
+  describe('MOXNAS_INSTALLER_SUITES', () => {
+    it('names only releases this test knows', () => {
+      throw new Error(`unknown suite(s) ${unknown.join(', ')} in MOXNAS_INSTALLER_SUITES (known: ${Object.keys(KNOWN_SUITES).join(', ')})`);
+    });
+  });
+}
+for (const suite of suites) {
+  describeWhen(`install.sh in a Debian ${suite.release} (${suite.name}) chroot`, missing, () => installerSuite(suite));
+}
+
+function installerSuite(suite: DebianSuite): void {
+  const log = (line: string) => process.stdout.write(`[installer e2e ${suite.name}] ${line}\n`);
+  let started = Date.now();
+  const remaining = (cap: number) => Math.max(10_000, Math.min(cap, BUDGET_MS - (Date.now() - started)));
   let root: DebianRoot;
   let node: string;
   let src: string;
@@ -55,7 +71,7 @@ describeWhen('install.sh in a Debian 12 chroot', missing, () => {
   let migrated = 0;
 
   const installerEnv = () => ({
-    MOXNAS_NODE: node,
+    ...(suite.hostNode ? { MOXNAS_NODE: node } : {}),
     MOXNAS_PG_PORT: String(pgPort),
     MOXNAS_REDIS_PORT: String(redisPort),
     MOXNAS_APP_PORT: String(appPort),
@@ -101,13 +117,15 @@ describeWhen('install.sh in a Debian 12 chroot', missing, () => {
   }
 
   beforeAll(async () => {
+    started = Date.now();
     [pgPort, redisPort, appPort] = await Promise.all([freePort(), freePort(), freePort()]);
-    const tarball = await cachedRootTarball(log);
+    const tarball = await cachedRootTarball(suite.name, log);
     root = await DebianRoot.create(tarball);
     log(`root ${root.dir}; PostgreSQL :${pgPort}, Redis :${redisPort}, app :${appPort}`);
     // A shared npm cache makes repeated runs on one machine much faster; it holds only public packages.
     await root.bind(path.join(CACHE_DIR, 'npm'), '/root/.npm');
-    ({ src, node } = await stageSourceAndNode(root));
+    src = await stageSource(root);
+    if (suite.hostNode) node = await stageHostNode(root);
     const hostCa = process.env['NODE_EXTRA_CA_CERTS'];
     if (hostCa) {
       await fs.mkdir(path.dirname(root.path(EXTRA_CA)), { recursive: true });
@@ -117,16 +135,38 @@ describeWhen('install.sh in a Debian 12 chroot', missing, () => {
     firstRun = await install();
     log(`first install took ${Math.round((Date.now() - t0) / 1000)} s`);
     envAfterFirst = await fs.readFile(root.path('/etc/moxnas/moxnas.env'), 'utf8');
+    // The node the installer chose (MOXNAS_NODE, or the distribution's), as the unit and CLI use it.
+    const chosen = /^node=(.*)$/m.exec(await fs.readFile(root.path('/etc/moxnas/install.state'), 'utf8'))?.[1];
+    if (!chosen) throw new Error('install.state records no node');
+    if (!suite.hostNode) node = chosen;
+    expect(chosen).toBe(node);
   }, 16 * 60_000);
 
   afterAll(async () => {
     await root?.dispose({ keep: process.env['MOXNAS_DEPLOY_KEEP'] === '1' });
+    log(`${suite.name} took ${Math.round((Date.now() - started) / 1000)} s in all`);
   }, 5 * 60_000);
 
   it('installs the packages, the app, its unit and its CLI', async () => {
     const pkgs = ['postgresql', 'redis-server', 'samba', 'samba-common-bin', 'vsftpd', 'nginx', 'openssl', 'acl', 'rsync'];
     const r = await root.exec(['dpkg-query', '-W', '-f=${Package} ${db:Status-Status}\\n', ...pkgs]);
     expect(r.stdout.trim().split('\n').sort()).toEqual(pkgs.map((p) => `${p} installed`).sort());
+    // The release's own PostgreSQL major (15 on Debian 12, 17 on Debian 13), found, not assumed.
+    expect(await pgVersion()).toBe(suite.postgres);
+    expect(firstRun).toContain(`(PostgreSQL ${suite.postgres})`);
+    const osRelease = parseEnv(await fs.readFile(root.path('/etc/os-release'), 'utf8'));
+    expect(osRelease['VERSION_ID']).toBe(`"${suite.release}"`);
+    expect(firstRun).toContain(`OS: debian ${suite.release}`);
+    if (suite.hostNode) {
+      expect(node).toBe('/opt/node/bin/node');
+    } else {
+      // No MOXNAS_NODE: the distribution's nodejs and npm, installed by the installer.
+      expect(firstRun).toContain("Installing the distribution's nodejs");
+      expect(node).toBe('/usr/bin/node');
+      const nodePkgs = await root.exec(['dpkg-query', '-W', '-f=${Package} ${db:Status-Status}\\n', 'nodejs', 'npm']);
+      expect(nodePkgs.stdout.trim().split('\n').sort()).toEqual(['nodejs installed', 'npm installed']);
+      expect(firstRun).toMatch(/Node\.js 2\d\.\d+\.\d+ at \/usr\/bin\/node, npm \d+\.\d+\.\d+ \(\/usr\/share\/nodejs\/npm\/bin\/npm-cli\.js\)/);
+    }
     // This kernel has no nfsd (and a chroot is not a container that could get it): NFS is skipped, and said so.
     const hasNfsd = (await fs.readFile('/proc/filesystems', 'utf8')).split('\n').some((l) => l.trim().endsWith('nfsd'));
     if (!hasNfsd) expect(firstRun).toContain('skipping nfs-kernel-server');
@@ -283,4 +323,50 @@ describeWhen('install.sh in a Debian 12 chroot', missing, () => {
       await stopPostgres();
     }
   }, 5 * 60_000);
-});
+
+  // Ubuntu cannot be debootstrapped here (only Debian's mirror is reachable), so its branch of the
+  // installer is checked from this root: the OS check by /etc/os-release, and the package preflight
+  // that names the universe component (where Ubuntu keeps redis-server) when apt has no candidate.
+  it('accepts Ubuntu 22.04/24.04 by os-release, refuses other releases, and says when universe is missing', async () => {
+    const osRelease = root.path('/etc/os-release');
+    const link = await fs.readlink(osRelease).catch(() => undefined);
+    const original = link === undefined ? await fs.readFile(osRelease, 'utf8') : undefined;
+    const pin = root.path('/etc/apt/preferences.d/moxnas-test-no-redis');
+    const fakeOs = async (id: string, version: string, codename: string) => {
+      // Replace the file (never write through Debian's symlink to usr/lib/os-release).
+      await fs.rm(osRelease, { force: true });
+      await fs.writeFile(osRelease, `NAME="Fake"\nID=${id}\nVERSION_ID="${version}"\nVERSION_CODENAME=${codename}\n`);
+    };
+    const run = async () => {
+      const r = await root.exec(['bash', `${src}/scripts/install.sh`], { env: installerEnv(), timeoutMs: remaining(3 * 60_000) });
+      return { code: r.code, output: `${r.stdout}\n${r.stderr}` };
+    };
+    try {
+      await fakeOs('ubuntu', '20.04', 'focal');
+      const old = await run();
+      expect(old.output).toContain('ubuntu 20.04 is not supported: use Debian 12/13 or Ubuntu 22.04/24.04');
+      expect(old.code).toBe(1);
+
+      // As on an Ubuntu whose sources lack universe: apt has no redis-server to install.
+      await root.exec(['apt-get', 'purge', '-y', '-q', 'redis-server'], { env: { DEBIAN_FRONTEND: 'noninteractive' }, timeoutMs: 120_000 });
+      await fs.writeFile(pin, 'Package: redis-server\nPin: version *\nPin-Priority: -1\n');
+      for (const [version, codename, sources] of [
+        ['22.04', 'jammy', '/etc/apt/sources.list'],
+        ['24.04', 'noble', '/etc/apt/sources.list.d/ubuntu.sources'],
+      ]) {
+        await fakeOs('ubuntu', version, codename);
+        const r = await run();
+        expect(r.output).toContain(`OS: ubuntu ${version}`);
+        expect(r.output).toContain('apt has no candidate for: redis-server');
+        expect(r.output).toContain('universe');
+        expect(r.output).toContain(sources);
+        expect(r.code).toBe(1);
+      }
+    } finally {
+      await fs.rm(pin, { force: true });
+      await fs.rm(osRelease, { force: true });
+      if (link !== undefined) await fs.symlink(link, osRelease);
+      else await fs.writeFile(osRelease, original ?? '');
+    }
+  }, 5 * 60_000);
+}

@@ -4,8 +4,40 @@ import { REPO_ROOT, run, type RunResult } from './deploy-env';
 
 /** Where the debootstrapped root is cached between runs on one machine (one tarball per ISO week). */
 export const CACHE_DIR = process.env['MOXNAS_TEST_CACHE_DIR'] ?? '/var/cache/moxnas-test';
-const SUITE = 'bookworm';
 const MIRROR = process.env['MOXNAS_DEBIAN_MIRROR'] ?? 'http://deb.debian.org/debian';
+
+/** A Debian release the installer is tested on, and what differs between them. */
+export interface DebianSuite {
+  /** The debootstrap suite (codename). */
+  name: string;
+  /** VERSION_ID in /etc/os-release. */
+  release: string;
+  /**
+   * The release's nodejs package is too old (Debian 12: 18.x), so this host's Node.js is copied in
+   * and passed as MOXNAS_NODE; otherwise the installer installs the distribution's nodejs and npm.
+   */
+  hostNode: boolean;
+  /** The PostgreSQL major version the release's postgresql package installs. */
+  postgres: string;
+}
+
+export const KNOWN_SUITES: Readonly<Record<string, DebianSuite>> = {
+  bookworm: { name: 'bookworm', release: '12', hostNode: true, postgres: '15' },
+  trixie: { name: 'trixie', release: '13', hostNode: false, postgres: '17' },
+};
+
+/**
+ * The suites to test, from MOXNAS_INSTALLER_SUITES (space- or comma-separated codenames; default
+ * "bookworm trixie"). Names this file does not know are returned in `unknown`.
+ */
+export function installerSuites(value = process.env['MOXNAS_INSTALLER_SUITES']): { suites: DebianSuite[]; unknown: string[] } {
+  const names = (value?.trim() ? value : 'bookworm trixie').split(/[\s,]+/).filter(Boolean);
+  const unique = [...new Set(names)];
+  return {
+    suites: unique.filter((n) => n in KNOWN_SUITES).map((n) => KNOWN_SUITES[n]),
+    unknown: unique.filter((n) => !(n in KNOWN_SUITES)),
+  };
+}
 
 /** PATH inside the chroot: the installer and daemons expect the usual Debian one. */
 export const CHROOT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -20,12 +52,13 @@ function isoWeek(d: Date): string {
 }
 
 /**
- * A minbase Debian 12 root tarball, made with debootstrap once a week and reused: debootstrap takes
- * a minute or two, unpacking the tarball a few seconds. Older weeks' tarballs are removed.
+ * A minbase root tarball of this suite, made with debootstrap once a week and reused: debootstrap
+ * takes half a minute to two minutes, unpacking the tarball a few seconds. Older weeks' tarballs of
+ * the suite are removed.
  */
-export async function cachedRootTarball(log: (line: string) => void): Promise<string> {
+export async function cachedRootTarball(suite: string, log: (line: string) => void): Promise<string> {
   await fs.mkdir(CACHE_DIR, { recursive: true });
-  const prefix = `debootstrap-${SUITE}-minbase-`;
+  const prefix = `debootstrap-${suite}-minbase-`;
   const tarball = path.join(CACHE_DIR, `${prefix}${isoWeek(new Date())}.tar.gz`);
   try {
     await fs.access(tarball);
@@ -37,8 +70,8 @@ export async function cachedRootTarball(log: (line: string) => void): Promise<st
   const work = await fs.mkdtemp(path.join(CACHE_DIR, 'build-'));
   try {
     const root = path.join(work, 'root');
-    log(`debootstrap --variant=minbase ${SUITE} (cached afterwards in ${CACHE_DIR})`);
-    const boot = await run('debootstrap', ['--variant=minbase', SUITE, root, MIRROR], { timeoutMs: 10 * 60_000 });
+    log(`debootstrap --variant=minbase ${suite} (cached afterwards in ${CACHE_DIR})`);
+    const boot = await run('debootstrap', ['--variant=minbase', suite, root, MIRROR], { timeoutMs: 10 * 60_000 });
     if (boot.code !== 0) throw new Error(`debootstrap failed (${boot.code}):\n${boot.stdout.slice(-3000)}\n${boot.stderr.slice(-3000)}`);
     const partial = `${tarball}.partial-${process.pid}`;
     const tar = await run('tar', ['-C', root, '--numeric-owner', '-czf', partial, '.'], { timeoutMs: 5 * 60_000 });
@@ -186,9 +219,9 @@ export class DebianRoot {
 
 /**
  * Copies the repository into the root as the installer would get it (no node_modules, .git, dist
- * or local state), and a Node.js for MOXNAS_NODE: this host's node and npm, which run on Debian 12.
+ * or local state); returns where.
  */
-export async function stageSourceAndNode(root: DebianRoot): Promise<{ src: string; node: string }> {
+export async function stageSource(root: DebianRoot): Promise<string> {
   const src = '/root/moxnas-src';
   await fs.mkdir(root.path(src), { recursive: true });
   const pack = await run('sh', [
@@ -199,7 +232,14 @@ export async function stageSourceAndNode(root: DebianRoot): Promise<{ src: strin
     root.path(src),
   ]);
   if (pack.code !== 0) throw new Error(`copying the source failed: ${pack.stderr}`);
+  return src;
+}
 
+/**
+ * A Node.js for MOXNAS_NODE, for releases whose nodejs package is too old: this host's node and
+ * npm (they run on Debian 12), in /opt/node as the official tarball would be. Returns the node path.
+ */
+export async function stageHostNode(root: DebianRoot): Promise<string> {
   const nodeReal = await fs.realpath(process.execPath);
   await fs.mkdir(root.path('/opt/node/bin'), { recursive: true });
   await fs.copyFile(nodeReal, root.path('/opt/node/bin/node'));
@@ -209,7 +249,7 @@ export async function stageSourceAndNode(root: DebianRoot): Promise<{ src: strin
   await fs.mkdir(root.path('/opt/node/lib/node_modules'), { recursive: true });
   await fs.cp(npmDir, root.path('/opt/node/lib/node_modules/npm'), { recursive: true, verbatimSymlinks: true });
   await fs.symlink('../lib/node_modules/npm/bin/npm-cli.js', root.path('/opt/node/bin/npm'));
-  return { src, node: '/opt/node/bin/node' };
+  return '/opt/node/bin/node';
 }
 
 async function findNpmCli(nodeReal: string): Promise<string> {
