@@ -199,7 +199,10 @@ async function main() {
   tabulate();
   const dir = path.join(root, 'bench/results');
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${results.date.slice(0, 10)}${quick ? '-quick' : ''}.json`);
+  // A second run on the same day gets its own file (-2, -3…): earlier results are the "before".
+  const stem = `${results.date.slice(0, 10)}${quick ? '-quick' : ''}`;
+  let file = path.join(dir, `${stem}.json`);
+  for (let i = 2; fs.existsSync(file); i++) file = path.join(dir, `${stem}-${i}.json`);
   fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(markdown());
   console.log(`\nResults: ${path.relative(root, file)}`);

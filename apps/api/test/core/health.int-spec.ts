@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { DataSource } from 'typeorm';
 import { EmbeddedPostgres } from '../../src/core/database/embedded-postgres';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, testBackend, type TestDatabase } from '../support/test-db';
@@ -71,6 +72,18 @@ describe(`health probes (${testBackend()} database)`, () => {
     proxy.restore();
     await waitFor(() => status('/api/system/health/ready'), (s) => s === 200, 15000);
     expect(await status('/api/system/health/live')).toBe(200);
+  });
+
+  // The probe pings on a connection of its own, so a pool busy with slow queries (longer than the
+  // probe's 2 s deadline) does not make a healthy API unready. Embedded PGlite runs one statement at
+  // a time for every connection, so there a busy database is busy for the probe too.
+  (testBackend() === 'postgres' ? it : it.skip)('stays ready while every pooled connection is busy', async () => {
+    const dataSource = app.app.get(DataSource);
+    const busy = Array.from({ length: app.config.database.poolSize }, () => dataSource.query('SELECT pg_sleep(3)'));
+    // The pool hands out its connections as the queries queue; give the sleeps a moment to start.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await status('/api/system/health/ready')).toBe(200);
+    await Promise.all(busy);
   });
 
   it('answers every response with a request id, echoing a sane one from the caller', async () => {

@@ -14,7 +14,8 @@ import { EmbeddedPostgres } from './embedded-postgres';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig): EmbeddedPostgres | null =>
         config.database.kind === 'embedded'
-          ? new EmbeddedPostgres(config.database.dataDir, path.join(config.dataDir, 'run'), config.database.poolSize + 2)
+          ? // The pool, the readiness probe's own connection (DatabaseService.ping) and two to spare.
+            new EmbeddedPostgres(config.database.dataDir, path.join(config.dataDir, 'run'), config.database.poolSize + 3)
           : null,
     },
   ],

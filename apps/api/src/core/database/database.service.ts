@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Client, type ClientConfig } from 'pg';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import type { EmbeddedPostgres } from './embedded-postgres';
 
@@ -24,6 +26,9 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
   private resolveReady!: () => void;
   private stopping = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** The readiness probe's own connection (see ping); opened on first use, dropped on any error. */
+  private probe: Promise<Client> | undefined;
+  private pinging: Promise<void> | undefined;
 
   constructor(
     readonly dataSource: DataSource,
@@ -110,25 +115,61 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
     while (this.inFlight.size) await Promise.all([...this.inFlight]);
   }
 
-  /** A round trip with a deadline, for the probes. */
-  async ping(timeoutMs = 2000): Promise<void> {
-    if (!this.dataSource.isInitialized) throw new Error(this.lastError ?? 'not connected yet');
+  /**
+   * A round trip with a deadline, for the probes. It runs on a connection of its own, outside the
+   * pool: under load every pooled connection is busy, and a probe queued behind them timed out and
+   * turned a busy but healthy API unready. The question is whether the database answers, not how
+   * long the pool queue is. Probes that arrive while one is in flight share its answer (one client
+   * runs one query at a time).
+   */
+  ping(timeoutMs = 2000): Promise<void> {
+    if (!this.dataSource.isInitialized) return Promise.reject(new Error(this.lastError ?? 'not connected yet'));
+    this.pinging ??= this.pingOnce(timeoutMs).finally(() => (this.pinging = undefined));
+    return this.pinging;
+  }
+
+  private async pingOnce(timeoutMs: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.dataSource.query('SELECT 1'),
+        this.probeConnection().then((client) => client.query('SELECT 1')),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
         }),
       ]);
+    } catch (err) {
+      this.dropProbe();
+      throw err;
     } finally {
       clearTimeout(timer);
     }
   }
 
+  private probeConnection(): Promise<Client> {
+    if (!this.probe) {
+      // The pool's own settings (address, credentials, timeouts), so the probe reaches the same server.
+      const client = new Client((this.dataSource.driver as PostgresDriver).master.options as ClientConfig);
+      const probe = client.connect().then(() => client);
+      probe.catch(() => undefined);
+      // A server that goes away errors the idle client; the next ping opens a new one.
+      client.on('error', () => {
+        if (this.probe === probe) this.dropProbe();
+      });
+      this.probe = probe;
+    }
+    return this.probe;
+  }
+
+  private dropProbe(): void {
+    const probe = this.probe;
+    this.probe = undefined;
+    probe?.then((client) => client.end()).catch(() => undefined);
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.retryTimer);
+    this.dropProbe();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
     await this.embedded?.stop();
   }

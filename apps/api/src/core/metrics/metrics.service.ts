@@ -1,6 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/** How often the default process metrics are sampled at most (see the constructor). */
+const PROCESS_SAMPLE_MS = 1000;
+
+/** `collect` run at most once per `ms`; calls in between return at once and keep the last values. */
+function atMostEvery(ms: number, collect: (this: unknown) => unknown): (this: unknown) => unknown {
+  let last = Number.NEGATIVE_INFINITY;
+  return function (this: unknown) {
+    const now = performance.now();
+    if (now - last < ms) return undefined;
+    last = now;
+    return collect.call(this);
+  };
+}
+
 /**
  * The Prometheus registry of the process. Modules register their `moxnas_*` collectors here;
  * scrapes serve what collectors hold in memory, never a fresh walk of the host.
@@ -16,6 +30,15 @@ export class MetricsService {
     // (promtool flags them); the same figures stay available without the suffix.
     for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
       this.registry.removeSingleMetric(name);
+    }
+    // prom-client's default collectors sample the process on every scrape: they read /proc, list
+    // the open file descriptors and walk the event-loop delay histogram (its stddev alone was a
+    // fifth of the CPU of a scrape). A sample per second is plenty for figures of the process;
+    // scrapes within that second serve the last sample. Only these collectors are throttled,
+    // the application's own metrics are what they hold at the scrape.
+    for (const metric of this.registry.getMetricsAsArray()) {
+      const collector = metric as { collect?: (this: unknown) => unknown };
+      if (collector.collect) collector.collect = atMostEvery(PROCESS_SAMPLE_MS, collector.collect);
     }
     this.httpDuration = new Histogram({
       name: 'http_request_duration_seconds',

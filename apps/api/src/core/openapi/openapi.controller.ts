@@ -6,14 +6,11 @@ import { openApiDocument } from './openapi';
 
 @Controller()
 export class OpenApiController {
-  private readonly document: Record<string, unknown>;
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.document = openApiDocument(config.version);
-  }
-
+  /** Built on the first request (then kept by openApiDocument), so a start never pays for it. */
   @Route(docsApi.openapi)
   openapi(): Record<string, unknown> {
-    return this.document;
+    return openApiDocument(this.config.version);
   }
 }
