@@ -97,17 +97,14 @@ describe('load', () => {
     let readCount = 0;
     let writeCount = 0;
     const errors: string[] = [];
-    // Known defect (bench/README.md): under this load the readiness probe's database ping waits for
-    // a pool connection behind the readers and times out after 2 s, so ready flaps to 503. Counted
-    // as failures found, not failed here, until the probe gets a connection of its own.
-    let known = 0;
+    // The readiness probe is read too: it has a database connection of its own, so the readers
+    // cannot starve it into a 503 (this suite found that it used to).
     const reader = async (i: number) => {
       for (let k = i; Date.now() < deadline; k++) {
         const url = reads[k % reads.length];
         const r = await call('GET', url);
         readCount++;
-        if (r.status === 503 && url === '/api/system/health/ready' && /no answer within/.test(JSON.stringify(r.body))) known++;
-        else if (r.status !== 200) errors.push(`GET ${url}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+        if (r.status !== 200) errors.push(`GET ${url}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
       }
     };
     const writer = async () => {
@@ -127,8 +124,7 @@ describe('load', () => {
     };
     await Promise.all([...Array.from({ length: 200 }, (_, i) => reader(i)), writer()]);
     problems.push(...errors);
-    count('failures', known);
-    process.stdout.write(`load: ${readCount} reads and ${writeCount} writes in ${READ_SECONDS} s, ${errors.length} errors, ${known} known ready-probe timeouts\n`);
+    process.stdout.write(`load: ${readCount} reads and ${writeCount} writes in ${READ_SECONDS} s, ${errors.length} errors\n`);
     expect(errors.slice(0, 20)).toEqual([]);
     expect(writeCount).toBeGreaterThan(0);
   }, (READ_SECONDS + 120) * 1000);
