@@ -26,6 +26,23 @@ function canMount(): boolean {
 }
 const MOUNTS = canMount();
 
+/**
+ * umount, retried for a few seconds while the kernel says the mount is busy (on a loaded machine
+ * another test's process can briefly hold it); the last failure is thrown with umount's own words.
+ */
+async function unmount(mnt: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      execFileSync('umount', [mnt], { stdio: ['ignore', 'ignore', 'pipe'] });
+      return;
+    } catch (err) {
+      const why = String((err as { stderr?: Buffer }).stderr ?? err);
+      if (attempt >= 25 || !/busy/i.test(why)) throw new Error(`umount ${mnt}: ${why.trim()}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 describe('storage pools', () => {
   let app: StorageApp;
   let root: string;
@@ -219,7 +236,7 @@ describe('storage pools', () => {
       const candidates = await app.api<PoolCandidate[]>('GET', '/api/storage/pools/candidates');
       expect(candidates.body.find((c) => c.mountPoint === mnt)).toMatchObject({ fsType: 'tmpfs', volatile: true, poolId: pool.id });
       events.length = 0;
-      execFileSync('umount', [mnt]);
+      await unmount(mnt);
       const refreshed = await app.api<Pool>('POST', `/api/storage/pools/${pool.id}/refresh`);
       expect(refreshed.status).toBe(200);
       expect(refreshed.body.health).toMatchObject({ status: 'degraded', mounted: false, problems: [expect.stringMatching(/not on its file system.*mount is missing/)] });
@@ -231,7 +248,8 @@ describe('storage pools', () => {
       const back = await app.api<Pool>('POST', `/api/storage/pools/${pool.id}/refresh`);
       expect(back.body.health.status).toBe('online');
     } finally {
-      execFileSync('umount', [mnt], { stdio: 'ignore' });
+      // Only when still mounted: a failed umount here would hide the assertion that failed above.
+      if (execFileSync('findmnt', ['-rn', '-o', 'TARGET'], { encoding: 'utf8' }).split('\n').includes(mnt)) await unmount(mnt);
     }
   });
 });

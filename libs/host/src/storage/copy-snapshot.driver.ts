@@ -12,7 +12,7 @@ import {
   type SnapshotStats,
   type SnapshotTarget,
 } from './snapshot-driver';
-import type { ExactStat, LineWriter, StorageFs } from './storage-fs';
+import { MTIME_TOLERANCE_NS, type ExactStat, type LineWriter, type StorageFs } from './storage-fs';
 import { CommandXattrTool, xattrDigest, type MetadataPlan, type XattrSet, type XattrTool } from './xattrs';
 
 /** The snapshot directory inside every copy/btrfs dataset; shadow_copy2's `shadow:snapdir`. */
@@ -513,8 +513,7 @@ class LinkTreeWalk {
     const mtimeDelta = prev.mtimeNs > st.mtimeNs ? prev.mtimeNs - st.mtimeNs : st.mtimeNs - prev.mtimeNs;
     const unchanged =
       prev.size === st.size &&
-      // utimes keeps microseconds, not nanoseconds.
-      mtimeDelta < 1000n &&
+      mtimeDelta < MTIME_TOLERANCE_NS &&
       prev.uid === st.uid &&
       prev.gid === st.gid &&
       (this.o.previousModes.get(rel) ?? prev.mode) === st.mode;
