@@ -237,3 +237,33 @@ export function CreateDirectorySection<T extends FieldValues, O>({ control }: { 
     </OptionalObjectSwitch>
   );
 }
+
+/** The share's directory and "create it if it is missing", as two full-width rows of a grid. */
+export function DirectoryFields<T extends FieldValues, O>({ control, helperText }: { control: Control<T, unknown, O>; helperText?: string }) {
+  return (
+    <>
+      <Grid size={12}>
+        <PathField control={control} name={'path' as FieldPath<T>} helperText={helperText} />
+      </Grid>
+      <Grid size={12}>
+        <CreateDirectorySection control={control} />
+      </Grid>
+    </>
+  );
+}
+
+type NamesInput<T extends FieldValues> = { name: FieldPath<T>; label: string; helperText?: string };
+
+/** A list of user names beside a list of group names, as two half rows of a grid. */
+export function UsersAndGroupsFields<T extends FieldValues, O>({ control, users, groups }: { control: Control<T, unknown, O>; users: NamesInput<T>; groups: NamesInput<T> }) {
+  return (
+    <>
+      <Grid size={{ xs: 12, sm: 6 }}>
+        <NamesField control={control} kind="user" {...users} />
+      </Grid>
+      <Grid size={{ xs: 12, sm: 6 }}>
+        <NamesField control={control} kind="group" {...groups} />
+      </Grid>
+    </>
+  );
+}

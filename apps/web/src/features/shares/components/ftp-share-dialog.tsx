@@ -10,8 +10,8 @@ import { FormSwitch, FormTextField } from '../../../components/form-fields';
 import { useContractForm } from '../../../lib/form';
 import { useCreateFtpShare, useUpdateFtpShare, type FtpShareCreateInput } from '../api/shares';
 import { changedFields, shareFieldTargets } from './field-targets';
-import { CreateDirectorySection, FormSection, NamesField, PathField } from './form-parts';
-import { ShareFormFlow } from './share-form-flow';
+import { DirectoryFields, FormSection, UsersAndGroupsFields } from './form-parts';
+import { ShareEditFlow, ShareFormFlow } from './share-form-flow';
 
 type Values = FtpShareCreateInput;
 
@@ -57,23 +57,13 @@ function FtpFields({ control }: { control: Control<Values> }) {
           <Grid size={{ xs: 12, sm: 4 }}>
             <FormSwitch control={control} name="enabled" label="Enabled" helperText="Off: grants nothing" />
           </Grid>
-          <Grid size={12}>
-            <PathField control={control} name="path" helperText="The FTP root of the users below." />
-          </Grid>
-          <Grid size={12}>
-            <CreateDirectorySection control={control} />
-          </Grid>
+          <DirectoryFields control={control} helperText="The FTP root of the users below." />
         </Grid>
       </FormSection>
 
       <FormSection title="Users" description="Whose FTP root this share is. A user can have only one FTP share.">
         <Grid container spacing={2}>
-          <Grid size={{ xs: 12, sm: 6 }}>
-            <NamesField control={control} name="allowedUsers" label="Users" kind="user" />
-          </Grid>
-          <Grid size={{ xs: 12, sm: 6 }}>
-            <NamesField control={control} name="allowedGroups" label="Groups" kind="group" />
-          </Grid>
+          <UsersAndGroupsFields control={control} users={{ name: 'allowedUsers', label: 'Users' }} groups={{ name: 'allowedGroups', label: 'Groups' }} />
         </Grid>
       </FormSection>
 
@@ -115,11 +105,10 @@ export function FtpShareEditDialog({ share, onClose, onApplied }: { share: FtpSh
     return changed.anonymous === true ? { ...changed, confirmAnonymous: values.confirmAnonymous } : changed;
   };
   return (
-    <ShareFormFlow
+    <ShareEditFlow
       form={form}
       title={`Edit FTP share “${share.name}”`}
       fields={EDIT_FIELDS}
-      requireDirty
       toBody={toBody}
       send={(body, dryRun) => update.mutateAsync({ id: share.id, body, dryRun })}
       onApplied={onApplied}
@@ -127,6 +116,6 @@ export function FtpShareEditDialog({ share, onClose, onApplied }: { share: FtpSh
     >
       {/* The update body is the create body's fields, each optional: the same inputs edit it. */}
       <FtpFields control={form.control as unknown as Control<Values>} />
-    </ShareFormFlow>
+    </ShareEditFlow>
   );
 }

@@ -12,9 +12,9 @@ import type { z } from 'zod';
 import { FormSelectField, FormSwitch, FormTextField } from '../../../components/form-fields';
 import { useContractForm } from '../../../lib/form';
 import { useCreateNfsShare, useUpdateNfsShare, type NfsShareCreateInput } from '../api/shares';
-import { changedFields, shareFieldTargets } from './field-targets';
-import { CreateDirectorySection, FormSection, PathField } from './form-parts';
-import { ShareFormFlow } from './share-form-flow';
+import { shareFieldTargets } from './field-targets';
+import { DirectoryFields, FormSection } from './form-parts';
+import { ShareEditFlow, ShareFormFlow } from './share-form-flow';
 
 type Values = NfsShareCreateInput;
 
@@ -94,12 +94,7 @@ function NfsFields({ control }: { control: Control<Values> }) {
     <>
       <FormSection title="Basics" first>
         <Grid container spacing={2}>
-          <Grid size={12}>
-            <PathField control={control} name="path" helperText="A directory inside a registered pool; one export per path." />
-          </Grid>
-          <Grid size={12}>
-            <CreateDirectorySection control={control} />
-          </Grid>
+          <DirectoryFields control={control} helperText="A directory inside a registered pool; one export per path." />
           <Grid size={{ xs: 12, sm: 8 }}>
             <FormTextField control={control} name="comment" label="Comment" fullWidth emptyAs={null} helperText="Written as a # line above the export" />
           </Grid>
@@ -153,18 +148,9 @@ export function NfsShareEditDialog({ share, onClose, onApplied }: { share: NfsSh
   const update = useUpdateNfsShare();
   const form = useContractForm(NfsShareUpdate, valuesOf(share), NFS_FORM_OPTIONS);
   return (
-    <ShareFormFlow
-      form={form}
-      title={`Edit NFS export ${share.path}`}
-      fields={EDIT_FIELDS}
-      requireDirty
-      toBody={(values: NfsShareUpdate) => changedFields(values, form.formState.dirtyFields)}
-      send={(body, dryRun) => update.mutateAsync({ id: share.id, body, dryRun })}
-      onApplied={onApplied}
-      onClose={onClose}
-    >
+    <ShareEditFlow form={form} title={`Edit NFS export ${share.path}`} fields={EDIT_FIELDS} send={(body, dryRun) => update.mutateAsync({ id: share.id, body, dryRun })} onApplied={onApplied} onClose={onClose}>
       {/* The update body is the create body's fields, each optional: the same inputs edit it. */}
       <NfsFields control={form.control as unknown as Control<Values>} />
-    </ShareFormFlow>
+    </ShareEditFlow>
   );
 }

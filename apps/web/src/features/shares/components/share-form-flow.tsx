@@ -4,6 +4,7 @@ import { useState, type ReactNode } from 'react';
 import type { FieldValues, UseFormReturn } from 'react-hook-form';
 import { FormDialog } from '../../../components/form-dialog';
 import { applyFieldErrors, type FieldTargets } from '../../../lib/form';
+import { changedFields } from './field-targets';
 import { ReviewDialog } from './review-dialog';
 
 export interface ShareFormFlowProps<TIn extends FieldValues, TOut, TBody, TResult extends { apply: ApplyResult }> {
@@ -85,4 +86,16 @@ export function ShareFormFlow<TIn extends FieldValues, TOut, TBody, TResult exte
       />
     </>
   );
+}
+
+/**
+ * An edit: nothing to preview until a field changed, and the body carries only the changed fields
+ * (or what `toBody` makes of them).
+ */
+export function ShareEditFlow<TIn extends FieldValues, TOut extends object, TResult extends { apply: ApplyResult }>({
+  toBody,
+  ...props
+}: Omit<ShareFormFlowProps<TIn, TOut, Partial<TOut>, TResult>, 'requireDirty' | 'toBody'> & { toBody?: (values: TOut) => Partial<TOut> }) {
+  const changed = (values: TOut) => changedFields(values, props.form.formState.dirtyFields as Partial<Record<keyof TOut, unknown>>);
+  return <ShareFormFlow {...props} requireDirty toBody={toBody ?? changed} />;
 }

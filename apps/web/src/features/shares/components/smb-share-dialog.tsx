@@ -8,9 +8,9 @@ import type { z } from 'zod';
 import { FormListField, FormSwitch, FormTextField } from '../../../components/form-fields';
 import { useContractForm } from '../../../lib/form';
 import { useCreateSmbShare, useSmbPresets, useUpdateSmbShare, type SmbShareCreateInput } from '../api/shares';
-import { CreateDirectorySection, FormSection, NameField, NamesField, OptionalObjectSwitch, PathField } from './form-parts';
-import { changedFields, shareFieldTargets } from './field-targets';
-import { ShareFormFlow } from './share-form-flow';
+import { DirectoryFields, FormSection, NameField, OptionalObjectSwitch, UsersAndGroupsFields } from './form-parts';
+import { shareFieldTargets } from './field-targets';
+import { ShareEditFlow, ShareFormFlow } from './share-form-flow';
 
 type Values = SmbShareCreateInput;
 type Options = Omit<Values, 'name' | 'path' | 'preset' | 'createDirectory'>;
@@ -41,6 +41,7 @@ const LISTS = ['validUsers', 'validGroups', 'writeUsers', 'writeGroups', 'hostsA
 const ROOTS = ['name', 'path', 'preset', 'createDirectory', ...OPTION_KEYS];
 const CREATE_FIELDS = shareFieldTargets<Values>(ROOTS, LISTS);
 const EDIT_FIELDS = shareFieldTargets<z.input<typeof SmbShareUpdate>>(ROOTS, LISTS);
+const WRITE_LIST_HINT = 'May write even when the share is read-only';
 
 function valuesOf(share: SmbShare): Values {
   const options = Object.fromEntries(OPTION_KEYS.map((k) => [k, share[k]])) as Required<Options>;
@@ -60,12 +61,7 @@ function SmbFields({ control, presetPicker }: { control: Control<Values>; preset
           <Grid size={{ xs: 12, sm: 7 }}>
             <FormTextField control={control} name="comment" label="Comment" fullWidth emptyAs={null} helperText="Shown to clients next to the name" />
           </Grid>
-          <Grid size={12}>
-            <PathField control={control} name="path" />
-          </Grid>
-          <Grid size={12}>
-            <CreateDirectorySection control={control} />
-          </Grid>
+          <DirectoryFields control={control} />
           <Grid size={{ xs: 12, sm: 4 }}>
             <FormSwitch control={control} name="enabled" label="Enabled" helperText="Off: kept, not served" />
           </Grid>
@@ -80,18 +76,12 @@ function SmbFields({ control, presetPicker }: { control: Control<Values>; preset
 
       <FormSection title="Access" description="Who may connect and who may write. With no valid users or groups, every user may connect.">
         <Grid container spacing={2}>
-          <Grid size={{ xs: 12, sm: 6 }}>
-            <NamesField control={control} name="validUsers" label="Valid users" kind="user" />
-          </Grid>
-          <Grid size={{ xs: 12, sm: 6 }}>
-            <NamesField control={control} name="validGroups" label="Valid groups" kind="group" />
-          </Grid>
-          <Grid size={{ xs: 12, sm: 6 }}>
-            <NamesField control={control} name="writeUsers" label="Write list: users" kind="user" helperText="May write even when the share is read-only" />
-          </Grid>
-          <Grid size={{ xs: 12, sm: 6 }}>
-            <NamesField control={control} name="writeGroups" label="Write list: groups" kind="group" helperText="May write even when the share is read-only" />
-          </Grid>
+          <UsersAndGroupsFields control={control} users={{ name: 'validUsers', label: 'Valid users' }} groups={{ name: 'validGroups', label: 'Valid groups' }} />
+          <UsersAndGroupsFields
+            control={control}
+            users={{ name: 'writeUsers', label: 'Write list: users', helperText: WRITE_LIST_HINT }}
+            groups={{ name: 'writeGroups', label: 'Write list: groups', helperText: WRITE_LIST_HINT }}
+          />
           <Grid size={{ xs: 12, sm: 6 }}>
             <FormListField control={control} name="hostsAllow" label="Hosts allow" fullWidth helperText="Addresses or networks (192.168.1.0/24); empty: any" />
           </Grid>
@@ -201,18 +191,9 @@ export function SmbShareEditDialog({ share, onClose, onApplied }: { share: SmbSh
   const update = useUpdateSmbShare();
   const form = useContractForm(SmbShareUpdate, valuesOf(share));
   return (
-    <ShareFormFlow
-      form={form}
-      title={`Edit SMB share “${share.name}”`}
-      fields={EDIT_FIELDS}
-      requireDirty
-      toBody={(values: SmbShareUpdate) => changedFields(values, form.formState.dirtyFields)}
-      send={(body, dryRun) => update.mutateAsync({ id: share.id, body, dryRun })}
-      onApplied={onApplied}
-      onClose={onClose}
-    >
+    <ShareEditFlow form={form} title={`Edit SMB share “${share.name}”`} fields={EDIT_FIELDS} send={(body, dryRun) => update.mutateAsync({ id: share.id, body, dryRun })} onApplied={onApplied} onClose={onClose}>
       {/* The update body is the create body's fields, each optional: the same inputs edit it. */}
       <SmbFields control={form.control as unknown as Control<Values>} />
-    </ShareFormFlow>
+    </ShareEditFlow>
   );
 }
