@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { CacheModule } from './cache/cache.module';
 import { APP_CONFIG, type AppConfig } from './config/config';
 import { DatabaseModule } from './database/database.module';
@@ -7,12 +7,11 @@ import { AllExceptionsFilter } from './errors/exception.filter';
 import { HealthController } from './health/health.controller';
 import { HostModule } from './host/host.module';
 import { HealthService } from './health/health.service';
-import { ContractValidationInterceptor } from './http/contract-validation.interceptor';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { OpenApiController } from './openapi/openapi.controller';
 
-/** Config, database, cache, errors, validation, health, metrics and the OpenAPI document. */
+/** Config, database, cache, errors, health, metrics and the OpenAPI document (validation: `@Route`). */
 @Global()
 @Module({})
 export class CoreModule {
@@ -31,7 +30,6 @@ export class CoreModule {
         HealthService,
         MetricsService,
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
-        { provide: APP_INTERCEPTOR, useClass: ContractValidationInterceptor },
       ],
       exports: [HealthService, MetricsService],
     };

@@ -1,5 +1,6 @@
-import { applyDecorators, HttpCode, RequestMapping, RequestMethod, SetMetadata } from '@nestjs/common';
+import { applyDecorators, HttpCode, RequestMapping, RequestMethod, SetMetadata, UseGuards } from '@nestjs/common';
 import type { EndpointDef } from '@moxnas/contracts';
+import { ContractValidationGuard } from './contract-validation.guard';
 
 export const ENDPOINT_META = 'moxnas:endpoint';
 
@@ -18,13 +19,14 @@ export function nestPath(contractPath: string): string {
 
 /**
  * Binds a handler to its contract: path, method, success status, access policy and the schemas the
- * validation interceptor applies. Controllers use no other routing decorator, so every route has a
- * policy and a place in the OpenAPI document.
+ * contract validation guard applies (after the global AccessGuard). Controllers use no other routing
+ * decorator, so every route has a policy, validation and a place in the OpenAPI document.
  */
 export function Route(def: EndpointDef): MethodDecorator {
   return applyDecorators(
     RequestMapping({ path: nestPath(def.path), method: METHODS[def.method] }),
     HttpCode(def.status ?? 200),
     SetMetadata(ENDPOINT_META, def),
+    UseGuards(new ContractValidationGuard(def)),
   );
 }

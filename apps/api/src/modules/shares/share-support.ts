@@ -2,6 +2,7 @@ import { createParamDecorator, Injectable, type CanActivate, type ExecutionConte
 import type { FieldError } from '@moxnas/contracts';
 import { QueryFailedError, type SelectQueryBuilder, type ObjectLiteral } from 'typeorm';
 import { DomainError } from '../../core/errors/domain-error';
+import { sentBody } from '../../core/http/contract-validation.guard';
 
 /** Options every share mutation takes besides its body. */
 export interface MutationOptions {
@@ -40,16 +41,16 @@ export function normalizeOctal(mode: string): string {
 const SENT_KEYS = Symbol('moxnas:sent-keys');
 
 /**
- * Remembers which top-level body fields the client really sent, before the contract validation
- * interceptor replaces the body with the parsed one (defaults filled in). Guards run before
- * interceptors; this one never refuses. A preset fills only the fields the body left out, and
- * without this the service could not tell "left out" from "sent the default".
+ * Remembers which top-level body fields the client really sent, not the parsed body the contract
+ * validation guard of `@Route` hands the handler (defaults filled in), whichever of the two guards
+ * runs first. Never refuses. A preset fills only the fields the body left out, and without this the
+ * service could not tell "left out" from "sent the default".
  */
 @Injectable()
 export class RememberSentFields implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<{ body?: unknown; [SENT_KEYS]?: string[] }>();
-    const body = req.body;
+    const body = sentBody(req);
     req[SENT_KEYS] = body && typeof body === 'object' && !Array.isArray(body) ? Object.keys(body) : [];
     return true;
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Global, Module } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -20,8 +20,8 @@ import { HostAccountsService } from './accounts/host-accounts.service';
 import { UsersController } from './accounts/users.controller';
 import { UsersService } from './accounts/users.service';
 import { AuditContext } from './audit/audit-context';
+import { AuditScopeHook } from './audit/audit-scope.hook';
 import { AuditController } from './audit/audit.controller';
-import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuditService } from './audit/audit.service';
 import { AccessGuard } from './auth/access.guard';
 import { AccessTokens, JWT_AUDIENCE, JWT_ISSUER } from './auth/access-tokens';
@@ -107,9 +107,9 @@ async function jwtSecret(config: AppConfig, files: CredentialFiles): Promise<str
     SessionVerifierService,
     { provide: SESSION_VERIFIER, useExisting: SessionVerifierService },
     AuditContext,
+    AuditScopeHook,
     AuditService,
     { provide: APP_GUARD, useClass: AccessGuard },
-    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
   ],
   exports: [SESSION_VERIFIER, AuditContext, AdminBootstrapService, HostAccountsService, UsersService, AccountDependents, CLOCK],
 })

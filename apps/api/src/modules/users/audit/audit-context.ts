@@ -15,7 +15,8 @@ const storage = new AsyncLocalStorage<AuditDetail>();
 
 /**
  * Lets services describe the change of the current request without knowing about HTTP. The audit
- * interceptor opens one record per request; outside a request (CLI, boot) describe() is a no-op.
+ * scope hook opens one record per mutating request; elsewhere (reads, CLI, boot) describe() is a
+ * no-op.
  */
 @Injectable()
 export class AuditContext {
