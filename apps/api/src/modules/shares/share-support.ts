@@ -1,6 +1,6 @@
 import { createParamDecorator, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FieldError } from '@moxnas/contracts';
-import { QueryFailedError, type SelectQueryBuilder, type ObjectLiteral } from 'typeorm';
+import { QueryFailedError } from 'typeorm';
 import { DomainError } from '../../core/errors/domain-error';
 import { sentBody } from '../../core/http/contract-validation.guard';
 
@@ -21,16 +21,6 @@ export function throwIfInvalid(errors: FieldError[], message = 'The share is not
 /** `%` and `_` are wildcards in ILIKE; a search for them means the characters themselves. */
 export function likeTerm(search: string): string {
   return `%${search.replace(/[%_\\]/g, '\\$&')}%`;
-}
-
-/** Applies paging to a query and answers the page. */
-export async function pageOf<E extends ObjectLiteral, T>(
-  qb: SelectQueryBuilder<E>,
-  query: { page: number; pageSize: number },
-  map: (rows: E[]) => Promise<T[]>,
-): Promise<{ items: T[]; total: number; page: number; pageSize: number }> {
-  const [rows, total] = await qb.skip((query.page - 1) * query.pageSize).take(query.pageSize).getManyAndCount();
-  return { items: await map(rows), total, page: query.page, pageSize: query.pageSize };
 }
 
 /** Octal text as stored and shown: at least four digits (`0775`, `2775` → `02775`). */
