@@ -26,4 +26,5 @@ install -d -m 700 /var/lib/samba/private
 install -d -m 755 /var/run/vsftpd/empty
 
 cd /opt/moxnas
-exec node dist/api/apps/api/src/main.js
+# Same V8 flag as the systemd unit (bench/README.md, memory).
+exec node --max-semi-space-size=4 dist/api/apps/api/src/main.js

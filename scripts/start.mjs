@@ -54,6 +54,7 @@ if (fs.existsSync(path.join(root, 'apps/web/vite.config.mts')) && mtime('dist/we
   run(bin('vite'), ['build', '--config', 'apps/web/vite.config.mts', '--logLevel', 'warn']);
 }
 
-const child = spawn(process.execPath, [apiMain], { stdio: 'inherit', cwd: root });
+// Same V8 flag as the systemd unit and the image (bench/README.md, memory).
+const child = spawn(process.execPath, ['--max-semi-space-size=4', apiMain], { stdio: 'inherit', cwd: root });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1)));

@@ -75,7 +75,10 @@ export async function startApi(o) {
   if (database) env.DATABASE_URL = database.url;
   if (o.redisUrl) env.REDIS_URL = o.redisUrl;
   const started = performance.now();
-  const child = spawn(process.execPath, [apiMain], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Started as production starts it: the systemd unit, the image and npm start pass this V8 flag.
+  // BENCH_API_NODE_FLAGS replaces it for experiments (space-separated; empty = V8's defaults).
+  const nodeFlags = process.env.BENCH_API_NODE_FLAGS !== undefined ? process.env.BENCH_API_NODE_FLAGS.split(/\s+/).filter(Boolean) : ['--max-semi-space-size=4'];
+  const child = spawn(process.execPath, [...nodeFlags, apiMain], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout.on('data', (d) => (log += d));
   child.stderr.on('data', (d) => (log += d));

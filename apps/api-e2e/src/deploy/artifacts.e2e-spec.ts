@@ -126,7 +126,7 @@ describe('deployment templates', () => {
   it('render with nunjucks from the variables install.sh passes', () => {
     // The same names scripts/install.sh gives its renderer: the templates stay valid nunjucks.
     const unit = env.render('systemd/moxnas.service.njk', { app_dir: '/opt/moxnas', env_file: '/etc/moxnas/moxnas.env', node: '/usr/bin/node' });
-    expect(unit).toContain('ExecStart=/usr/bin/node /opt/moxnas/dist/api/apps/api/src/main.js');
+    expect(unit).toContain('ExecStart=/usr/bin/node --max-semi-space-size=4 /opt/moxnas/dist/api/apps/api/src/main.js');
     const site = env.render('nginx/moxnas.conf.njk', {
       app_port: 8000,
       tls_cert: '/etc/moxnas/tls/moxnas.crt',

@@ -182,7 +182,7 @@ function installerSuite(suite: DebianSuite): void {
     // Dev dependencies were pruned after the build.
     expect(await exists(root.path('/opt/moxnas/node_modules/typescript'))).toBe(false);
     const unit = await fs.readFile(root.path('/etc/systemd/system/moxnas.service'), 'utf8');
-    expect(unit).toContain(`ExecStart=${node} /opt/moxnas/dist/api/apps/api/src/main.js`);
+    expect(unit).toContain(`ExecStart=${node} --max-semi-space-size=4 /opt/moxnas/dist/api/apps/api/src/main.js`);
     expect(unit).toContain('EnvironmentFile=/etc/moxnas/moxnas.env');
     expect(unit).not.toMatch(/\{\{|\}\}/);
     const wrapper = await fs.stat(root.path('/usr/local/bin/moxnas'));
