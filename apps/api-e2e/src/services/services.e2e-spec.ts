@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import type { ApplyResult, ServiceStatus } from '@moxnas/contracts';
+import type { ApplyResult, RevisionSummary, ServiceStatus } from '@moxnas/contracts';
 import { validateSmbConf } from '@moxnas/render';
 import { ExecCommandRunner } from '@moxnas/host';
 import { ApplyEngine } from '../../../api/src/modules/services/apply/apply-engine';
@@ -102,6 +102,22 @@ suite('services: settings reach the running daemons (real smbd and vsftpd)', () 
     expect(ftp.status).toBe(200);
     expect(ftp.body.apply.daemon).toBe('reloaded');
     await waitFor(() => ftpBanner(ftpPort), (b) => b === '220 Hello from after', 5000, 200);
+  });
+
+  it('rolls back to an earlier revision, whose settings come back, and records it as a rollback', async () => {
+    const revisions = await app.request<RevisionSummary[]>({ url: '/api/services/smb/revisions', token });
+    // Newest first: [0] made "MoxNAS after", [1] is the revision before it.
+    const earlier = revisions.body[1];
+    const res = await app.request<ApplyResult>({ method: 'POST', url: `/api/services/smb/revisions/${earlier.id}/rollback`, token });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ applied: true, daemon: 'reloaded' });
+    await waitFor(async () => smbServerString(smbPort), (out) => out.includes('MoxNAS before'), 5000, 200);
+    const after = await app.request<RevisionSummary[]>({ url: '/api/services/smb/revisions', token });
+    expect(after.body[0].message).toBe(`rolled back to the revision of ${earlier.createdAt}`);
+    // The tests below start from "MoxNAS after" again.
+    const forward = await app.request<{ apply: ApplyResult }>({ method: 'PUT', url: '/api/services/smb/settings', token, body: { serverString: 'MoxNAS after' } });
+    expect(forward.body.apply.applied).toBe(true);
+    await waitFor(async () => smbServerString(smbPort), (out) => out.includes('MoxNAS after'), 5000, 200);
   });
 
   it('answers a dry run with the diff and changes nothing', async () => {

@@ -95,13 +95,17 @@ export class ServicesService {
   }
 
   /** Validates the merged settings (all field errors at once), then applies through the engine. */
-  async updateSettings(id: ServiceId, patch: Record<string, unknown>, options: { dryRun: boolean; actor: string | null }): Promise<{ settings: Record<string, unknown>; apply: ApplyResult }> {
+  async updateSettings(
+    id: ServiceId,
+    patch: Record<string, unknown>,
+    options: { dryRun: boolean; actor: string | null; reason?: string },
+  ): Promise<{ settings: Record<string, unknown>; apply: ApplyResult }> {
     const run = (ctx?: JobContext) =>
       this.engine.apply(id, {
         dryRun: options.dryRun,
         actor: options.actor,
         jobId: ctx?.id ?? null,
-        reason: 'settings changed',
+        reason: options.reason ?? 'settings changed',
         onProgress: ctx ? (p, m) => ctx.progress(p, m) : undefined,
         mutate: async (manager) => {
           const current = await this.settings.get(manager, id);
@@ -143,7 +147,8 @@ export class ServicesService {
   async rollback(id: ServiceId, revisionId: string, options: { dryRun: boolean; actor: string | null }): Promise<ApplyResult> {
     const row = await this.revision(id, revisionId);
     if (!row.settings) throw DomainError.conflict('This revision has no recorded settings to return to.');
-    const { apply } = await this.updateSettings(id, row.settings, options);
+    // Its own revision says what it was, so the history reads "rolled back to …", not a plain change.
+    const { apply } = await this.updateSettings(id, row.settings, { ...options, reason: `rolled back to the revision of ${row.createdAt.toISOString()}` });
     return apply;
   }
 
