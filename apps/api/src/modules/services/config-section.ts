@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ConfigBackupRegistry } from '../system/config-backup/config-backup.registry';
 import { ApplyEngine } from './apply/apply-engine';
 import { SettingsStore, type SettingsOf } from './settings.store';
+import { changedKeys } from '../system/config-backup/config-diff';
 
 /** Global settings of each service (the SettingsStore rows); a service left out keeps its settings. */
 export const ServicesSection = z.strictObject({
@@ -15,11 +16,6 @@ export const ServicesSection = z.strictObject({
 export type ServicesSection = z.infer<typeof ServicesSection>;
 
 const SERVICES: ServiceId[] = ['smb', 'nfs', 'ftp'];
-
-function changedKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
-  // Values are scalars or arrays of strings (interfaces), so plain JSON compares them.
-  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort();
-}
 
 /**
  * The `services` section of the configuration export: SMB, NFS and FTP global settings. After the

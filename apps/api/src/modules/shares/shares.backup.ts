@@ -14,6 +14,7 @@ import { SmbShareEntity } from './entities/smb-share.entity';
 import { fieldsOf as ftpFields, toDto as ftpDto } from './ftp/ftp-shares.service';
 import { fieldsOf as nfsFields, toDto as nfsDto } from './nfs/nfs-shares.service';
 import { fieldsOf as smbFields, toDto as smbDto } from './smb/smb-shares.service';
+import { planById } from '../system/config-backup/config-diff';
 
 const meta = { poolId: true, poolName: true, createdAt: true, updatedAt: true } as const;
 const Shadow = SmbPreviousVersionsState.omit({ sort: true, mountpoint: true }).extend({ mountpoint: z.string().startsWith('/'), datasetId: z.string().uuid() });
@@ -40,17 +41,6 @@ type Section = z.infer<typeof Section>;
 
 type Kind = 'smb' | 'nfs' | 'ftp';
 const KIND_LABEL: Record<Kind, string> = { smb: 'SMB share', nfs: 'NFS export', ftp: 'FTP share' };
-
-/** JSON with object keys sorted: jsonb columns come back with PostgreSQL's key order, not ours. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) : v,
-  );
-}
-
-function changed(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
-  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => canonical(a[k]) !== canonical(b[k])).sort();
-}
 
 /**
  * The `shares` section of the configuration export: every SMB, NFS and FTP share with its options
@@ -89,22 +79,8 @@ export class SharesBackupSection implements OnModuleInit {
 
   private async plan(m: EntityManager, incoming: Section): Promise<ConfigChange[]> {
     const current = await this.export(m);
-    const changes: ConfigChange[] = [];
-    for (const kind of ['smb', 'nfs', 'ftp'] as const) {
-      const label = (s: { path: string; name?: string }) => s.name ?? s.path;
-      const now = new Map<string, Record<string, unknown>>(current[kind].map((s) => [s.id, s as Record<string, unknown>]));
-      for (const s of incoming[kind]) {
-        const before = now.get(s.id);
-        if (!before) changes.push({ action: 'create', kind: KIND_LABEL[kind], name: label(s), fields: [] });
-        else {
-          const fields = changed(before, s as Record<string, unknown>);
-          if (fields.length) changes.push({ action: 'update', kind: KIND_LABEL[kind], name: label(s), fields });
-        }
-      }
-      const ids = new Set(incoming[kind].map((s) => s.id));
-      for (const [id, s] of now) if (!ids.has(id)) changes.push({ action: 'delete', kind: KIND_LABEL[kind], name: label(s as { path: string; name?: string }), fields: [] });
-    }
-    return changes;
+    const label = (s: { path: string; name?: string }) => s.name ?? s.path;
+    return (['smb', 'nfs', 'ftp'] as const).flatMap((kind) => planById<{ id: string; path: string; name?: string }>(KIND_LABEL[kind], current[kind], incoming[kind], label));
   }
 
   private async replace(m: EntityManager, incoming: Section): Promise<void> {

@@ -10,6 +10,7 @@ import { PoolsService } from './pools/pools.service';
 import { nextRun, scheduleProblem, timeZoneProblem } from './snapshot-tasks/cron-schedule';
 import { SnapshotsService } from './snapshots/snapshots.service';
 import { STORAGE_CLOCK, type StorageClock } from './storage-host';
+import { changedKeys, planById } from '../system/config-backup/config-diff';
 
 // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const AbsolutePath = z.string().max(4096).regex(/^\/[^\u0000-\u001f\u007f]*$/, 'must be an absolute path without control characters');
@@ -169,15 +170,6 @@ async function current(m: EntityManager): Promise<StorageSection> {
   };
 }
 
-/** JSON with sorted keys: jsonb columns do not keep the key order they were written with. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
-}
-
-function changed<T extends object>(a: T, b: T, skip: (keyof T)[] = []): string[] {
-  return (Object.keys(b) as (keyof T & string)[]).filter((k) => !skip.includes(k) && canonical(a[k]) !== canonical(b[k])).sort();
-}
-
 /**
  * The `storage` section of the configuration export: pools, datasets and snapshot tasks. Snapshots
  * are not in it: they live on the pools and come back with a rescan after the import. Importing
@@ -211,26 +203,13 @@ export class StorageConfigSection implements OnModuleInit {
 
   private async plan(m: EntityManager, incoming: StorageSection): Promise<ConfigChange[]> {
     const now = await current(m);
-    const changes: ConfigChange[] = [];
     const poolName = new Map([...now.pools, ...incoming.pools].map((p) => [p.id, p.name]));
-    const diff = <T extends { id: string }>(kind: string, before: T[], after: T[], name: (x: T) => string, skip: (keyof T)[] = []) => {
-      const old = new Map(before.map((x) => [x.id, x]));
-      for (const x of after) {
-        const was = old.get(x.id);
-        if (!was) changes.push({ action: 'create', kind, name: name(x), fields: [] });
-        else {
-          const fields = changed(was, x, skip);
-          if (fields.length) changes.push({ action: 'update', kind, name: name(x), fields });
-        }
-      }
-      const ids = new Set(after.map((x) => x.id));
-      for (const x of before) if (!ids.has(x.id)) changes.push({ action: 'delete', kind, name: name(x), fields: [] });
-    };
-    // Capabilities are the host's answer, probed again after the import: not a change of the state.
-    diff<PoolRecord>('pool', now.pools, incoming.pools, (p) => p.name, ['capabilities']);
-    diff<DatasetRecord>('dataset', now.datasets, incoming.datasets, (d) => `${poolName.get(d.poolId) ?? d.poolId}/${d.relativePath}`);
-    diff<TaskRecord>('snapshot task', now.snapshotTasks, incoming.snapshotTasks, (t) => t.name);
-    return changes;
+    return [
+      // Capabilities are the host's answer, probed again after the import: not a change of the state.
+      ...planById<PoolRecord>('pool', now.pools, incoming.pools, (p) => p.name, (a, b) => changedKeys(a, b, ['capabilities'])),
+      ...planById<DatasetRecord>('dataset', now.datasets, incoming.datasets, (d) => `${poolName.get(d.poolId) ?? d.poolId}/${d.relativePath}`),
+      ...planById<TaskRecord>('snapshot task', now.snapshotTasks, incoming.snapshotTasks, (t) => t.name),
+    ];
   }
 
   private async replace(m: EntityManager, incoming: StorageSection): Promise<void> {

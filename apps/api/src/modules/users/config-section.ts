@@ -9,6 +9,7 @@ import { HostAccountsService } from './accounts/host-accounts.service';
 import { AuthStateService } from './auth/auth-state.service';
 import { GroupEntity, UserGroupEntity } from './entities/group.entity';
 import { UserEntity } from './entities/user.entity';
+import { planById } from '../system/config-backup/config-diff';
 
 const BUILT_IN_NAME = 'admin';
 
@@ -212,23 +213,7 @@ export class UsersConfigSection implements OnModuleInit {
 
   private async plan(m: EntityManager, incoming: UsersSection): Promise<ConfigChange[]> {
     const now = toRecords(await current(m));
-    const changes: ConfigChange[] = [];
-    const diff = <T extends { id: string }>(kind: string, before: T[], after: T[], name: (x: T) => string, fields: (a: T, b: T) => string[]) => {
-      const old = new Map(before.map((x) => [x.id, x]));
-      for (const x of after) {
-        const was = old.get(x.id);
-        if (!was) changes.push({ action: 'create', kind, name: name(x), fields: [] });
-        else {
-          const f = fields(was, x);
-          if (f.length) changes.push({ action: 'update', kind, name: name(x), fields: f });
-        }
-      }
-      const ids = new Set(after.map((x) => x.id));
-      for (const x of before) if (!ids.has(x.id)) changes.push({ action: 'delete', kind, name: name(x), fields: [] });
-    };
-    diff('group', now.groups, incoming.groups, (g) => g.name, groupFields);
-    diff('user', now.users, incoming.users, (u) => u.username, userFields);
-    return changes;
+    return [...planById('group', now.groups, incoming.groups, (g) => g.name, groupFields), ...planById('user', now.users, incoming.users, (u) => u.username, userFields)];
   }
 
   private async replace(m: EntityManager, incoming: UsersSection): Promise<void> {

@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { ConfigBackupRegistry } from '../config-backup/config-backup.registry';
 import { AlertChannelEntity, type EmailChannelConfig, type WebhookChannelConfig } from './alert-channel.entity';
+import { changedKeys, planById } from '../config-backup/config-diff';
 
 const Section = z
   .array(z.object({ id: z.string().uuid(), channel: CreateAlertChannel }))
@@ -34,9 +35,7 @@ function changedFields(a: Section[number]['channel'], b: Section[number]['channe
     const { webhook, email, ...rest } = c as Section[number]['channel'] & { webhook?: object; email?: object };
     return { ...rest, ...Object.fromEntries(Object.entries(webhook ?? email ?? {}).map(([k, v]) => [`${c.type}.${k}`, v])) };
   };
-  const fa = flat(a);
-  const fb = flat(b);
-  return [...new Set([...Object.keys(fa), ...Object.keys(fb)])].filter((k) => JSON.stringify(fa[k]) !== JSON.stringify(fb[k])).sort();
+  return changedKeys(flat(a), flat(b));
 }
 
 /** The `alertChannels` section of the configuration export: channels with their secrets. */
@@ -57,19 +56,8 @@ export class AlertChannelsBackupSection implements OnModuleInit {
   }
 
   private async plan(m: EntityManager, incoming: Section): Promise<ConfigChange[]> {
-    const current = new Map((await m.find(AlertChannelEntity)).map((r) => [r.id, toInput(r)]));
-    const changes: ConfigChange[] = [];
-    for (const c of incoming) {
-      const before = current.get(c.id);
-      if (!before) changes.push({ action: 'create', kind: 'alert channel', name: c.channel.name, fields: [] });
-      else {
-        const fields = changedFields(before.channel, c.channel);
-        if (fields.length) changes.push({ action: 'update', kind: 'alert channel', name: c.channel.name, fields });
-      }
-    }
-    const ids = new Set(incoming.map((c) => c.id));
-    for (const [id, c] of current) if (!ids.has(id)) changes.push({ action: 'delete', kind: 'alert channel', name: c.channel.name, fields: [] });
-    return changes;
+    const current = (await m.find(AlertChannelEntity)).map(toInput);
+    return planById('alert channel', current, incoming, (c) => c.channel.name, (a, b) => changedFields(a.channel, b.channel));
   }
 
   private async replace(m: EntityManager, incoming: Section): Promise<void> {
