@@ -12,7 +12,7 @@ import {
   type SnapshotStats,
   type SnapshotTarget,
 } from './snapshot-driver';
-import { MTIME_TOLERANCE_NS, type ExactStat, type LineWriter, type StorageFs } from './storage-fs';
+import { sameMtime, type ExactStat, type LineWriter, type StorageFs } from './storage-fs';
 import { CommandXattrTool, xattrDigest, type MetadataPlan, type XattrSet, type XattrTool } from './xattrs';
 
 /** The snapshot directory inside every copy/btrfs dataset; shadow_copy2's `shadow:snapdir`. */
@@ -510,10 +510,9 @@ class LinkTreeWalk {
     const prevPath = path.join(this.o.previousRoot as string, rel);
     const prev = await this.fs.lstatExact(prevPath);
     if (!prev || prev.type !== 'file') return false;
-    const mtimeDelta = prev.mtimeNs > st.mtimeNs ? prev.mtimeNs - st.mtimeNs : st.mtimeNs - prev.mtimeNs;
     const unchanged =
       prev.size === st.size &&
-      mtimeDelta < MTIME_TOLERANCE_NS &&
+      sameMtime(prev, st) &&
       prev.uid === st.uid &&
       prev.gid === st.gid &&
       (this.o.previousModes.get(rel) ?? prev.mode) === st.mode;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { removeTree } from './copy-snapshot.driver';
 import { Limiter } from './limiter';
 import { SnapshotError, type ModeMap } from './snapshot-driver';
-import { MTIME_TOLERANCE_NS, type ExactStat, type StorageFs } from './storage-fs';
+import { sameMtime, type ExactStat, type StorageFs } from './storage-fs';
 import { ACL_ACCESS, ACL_DEFAULT, sameXattrs, withMode, type XattrSet, type XattrTool } from './xattrs';
 
 const CONCURRENCY = 16;
@@ -219,7 +219,7 @@ class RestoreRun {
     if (
       existing?.type === 'file' &&
       existing.size === st.size &&
-      (existing.mtimeNs > st.mtimeNs ? existing.mtimeNs - st.mtimeNs : st.mtimeNs - existing.mtimeNs) < MTIME_TOLERANCE_NS &&
+      sameMtime(existing, st) &&
       existing.uid === st.uid &&
       existing.gid === st.gid &&
       existing.mode === mode &&

@@ -50,4 +50,9 @@ export interface StorageFs extends HostFs {
  * whole microseconds, so a copy lands up to ~1.3 µs away (measured: 7 % of files were 1 µs or more
  * off). A real change of the same size within 2 µs of the previous version is not a thing to expect.
  */
-export const MTIME_TOLERANCE_NS = 2000n;
+const MTIME_TOLERANCE_NS = 2000n;
+
+/** True when two files' mtimes are the same as far as a copy can keep them (see above). */
+export function sameMtime(a: Pick<ExactStat, 'mtimeNs'>, b: Pick<ExactStat, 'mtimeNs'>): boolean {
+  return (a.mtimeNs > b.mtimeNs ? a.mtimeNs - b.mtimeNs : b.mtimeNs - a.mtimeNs) < MTIME_TOLERANCE_NS;
+}
