@@ -60,7 +60,7 @@ export class PgliteWireServer {
     for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i].conn === conn) this.queue.splice(i, 1);
     if (this.owner === conn) {
       // A client that vanished mid-transaction must not hold the session for everyone else.
-      await this.db.exec('ROLLBACK').catch(() => undefined);
+      await this.db.query('ROLLBACK').catch(() => undefined);
       this.owner = null;
     }
     void this.pump();
