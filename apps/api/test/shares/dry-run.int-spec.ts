@@ -5,6 +5,7 @@ import type { ApplyResult, FtpShareMutation, NfsShareMutation, Pool, ShareDeleti
 import { hostPaths } from '../../src/core/config/host-paths';
 import type { InjectResult, TestApp } from '../support/test-app';
 import { adminToken, createUser, startUsersApp, uniqueName } from '../users/users-kit';
+import { treeDifference, treeSnapshot } from './shares-kit';
 
 /**
  * `?dryRun=true` on create, update and delete of each protocol: the answer carries the unified diff
@@ -14,38 +15,6 @@ import { adminToken, createUser, startUsersApp, uniqueName } from '../users/user
 
 type Protocol = 'smb' | 'nfs' | 'ftp';
 type Mutation = SmbShareMutation | NfsShareMutation | FtpShareMutation;
-
-async function tree(root: string): Promise<Map<string, Buffer>> {
-  const out = new Map<string, Buffer>();
-  async function walk(dir: string): Promise<void> {
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        out.set(`${p}/`, Buffer.alloc(0));
-        await walk(p);
-      } else out.set(p, await fs.readFile(p));
-    }
-  }
-  await walk(root);
-  return out;
-}
-
-function sameTree(before: Map<string, Buffer>, after: Map<string, Buffer>): string[] {
-  const diffs: string[] = [];
-  for (const [p, b] of before) {
-    const a = after.get(p);
-    if (!a) diffs.push(`removed ${p}`);
-    else if (!a.equals(b)) diffs.push(`changed ${p}`);
-  }
-  for (const p of after.keys()) if (!before.has(p)) diffs.push(`added ${p}`);
-  return diffs;
-}
 
 /** The added and removed lines of all diffs of an apply result, without the file headers. */
 function changedLines(apply: ApplyResult, sign: '+' | '-'): string[] {
@@ -73,7 +42,7 @@ describe('shares: ?dryRun=true changes nothing', () => {
     const revisions = await api<unknown[]>('GET', `/api/services/${protocol}/revisions`);
     const summary = await api('GET', '/api/shares');
     return {
-      files: await tree(etcRoot),
+      files: await treeSnapshot(etcRoot),
       db: JSON.stringify({ list: [list.status, list.body], one: one && [one.status, one.body], revisions: [revisions.status, revisions.body], summary: [summary.status, summary.body] }),
       poolDir: JSON.stringify(await fs.readdir(pool, { recursive: true })),
     };
@@ -81,7 +50,7 @@ describe('shares: ?dryRun=true changes nothing', () => {
 
   async function expectUnchanged(before: Awaited<ReturnType<typeof state>>, protocol: Protocol, id?: string): Promise<void> {
     const after = await state(protocol, id);
-    expect(sameTree(before.files, after.files)).toEqual([]);
+    expect(treeDifference(before.files, after.files)).toEqual([]);
     expect(JSON.parse(after.db)).toEqual(JSON.parse(before.db));
     expect(after.poolDir).toBe(before.poolDir);
   }

@@ -28,6 +28,7 @@ import {
 import { hostPaths } from '../../src/core/config/host-paths';
 import type { InjectResult, TestApp } from '../support/test-app';
 import { adminToken, createUser, startUsersApp, uniqueName } from '../users/users-kit';
+import { treeDifference, treeSnapshot } from './shares-kit';
 
 /**
  * Hostile input against every share mutation. The cases are generated from the contract: every
@@ -343,39 +344,6 @@ const ENDPOINT_PROTOCOL: Record<string, Protocol> = {
 
 const SHARE_ENDPOINTS: EndpointDef[] = [...Object.values(smbSharesApi), ...Object.values(nfsSharesApi), ...Object.values(ftpSharesApi), ...Object.values(sharesApi)];
 const MUTATING = SHARE_ENDPOINTS.filter((e) => e.method !== 'GET' && e.body !== undefined);
-
-async function treeSnapshot(root: string): Promise<Map<string, Buffer>> {
-  const out = new Map<string, Buffer>();
-  async function walk(dir: string): Promise<void> {
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        out.set(`${p}/`, Buffer.alloc(0));
-        await walk(p);
-      } else if (e.isSymbolicLink()) out.set(`${p}@`, Buffer.from(await fs.readlink(p)));
-      else out.set(p, await fs.readFile(p));
-    }
-  }
-  await walk(root);
-  return out;
-}
-
-function treeDifference(before: Map<string, Buffer>, after: Map<string, Buffer>): string[] {
-  const diffs: string[] = [];
-  for (const [p, b] of before) {
-    const a = after.get(p);
-    if (!a) diffs.push(`removed ${p}`);
-    else if (!a.equals(b)) diffs.push(`changed ${p}`);
-  }
-  for (const p of after.keys()) if (!before.has(p)) diffs.push(`added ${p}`);
-  return diffs;
-}
 
 const sections = (conf: Buffer | undefined) => [...(conf?.toString('utf8') ?? '').matchAll(/^\s*\[([^\]\n]*)\]/gm)].map((m) => m[1]);
 

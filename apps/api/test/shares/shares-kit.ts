@@ -78,3 +78,41 @@ export async function shareRows(app: TestApp): Promise<unknown> {
     revisions: await ds.query('SELECT id FROM config_revisions ORDER BY id'),
   };
 }
+
+/**
+ * Every directory (`dir/`), symlink (`link@` → its target) and file (its bytes) under `root`, for
+ * byte-for-byte before/after comparisons; a missing root is empty.
+ */
+export async function treeSnapshot(root: string): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  async function walk(dir: string): Promise<void> {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        out.set(`${p}/`, Buffer.alloc(0));
+        await walk(p);
+      } else if (e.isSymbolicLink()) out.set(`${p}@`, Buffer.from(await fs.readlink(p)));
+      else out.set(p, await fs.readFile(p));
+    }
+  }
+  await walk(root);
+  return out;
+}
+
+/** What changed between two tree snapshots: `removed p`, `changed p`, `added p`. */
+export function treeDifference(before: Map<string, Buffer>, after: Map<string, Buffer>): string[] {
+  const diffs: string[] = [];
+  for (const [p, b] of before) {
+    const a = after.get(p);
+    if (!a) diffs.push(`removed ${p}`);
+    else if (!a.equals(b)) diffs.push(`changed ${p}`);
+  }
+  for (const p of after.keys()) if (!before.has(p)) diffs.push(`added ${p}`);
+  return diffs;
+}
