@@ -1,10 +1,7 @@
-import SearchIcon from '@mui/icons-material/Search';
-import Box from '@mui/material/Box';
-import InputAdornment from '@mui/material/InputAdornment';
 import TableSortLabel from '@mui/material/TableSortLabel';
-import TextField from '@mui/material/TextField';
 import { useState, type ReactNode } from 'react';
 import { FilterSelect } from '../../../components/filter-select';
+import { ListToolbar } from '../../../components/list-toolbar';
 import type { ResourcePagination } from '../../../components/resource-table';
 import { useDebouncedValue } from '../../../lib/use-debounced-value';
 import type { SharesFilter } from '../api/shares';
@@ -78,18 +75,7 @@ export function SortHeader<S extends string>({ list, field, children }: { list: 
 
 export function ShareListToolbar<S extends string>({ list, placeholder, actions }: { list: ShareList<S>; placeholder: string; actions?: ReactNode }) {
   return (
-    <Box sx={{ display: 'flex', gap: 2, mb: 2, flexWrap: 'wrap', alignItems: 'center' }}>
-      <TextField
-        size="small"
-        value={list.search}
-        onChange={(e) => list.setSearch(e.target.value)}
-        placeholder={placeholder}
-        sx={{ maxWidth: 320 }}
-        slotProps={{
-          htmlInput: { 'aria-label': placeholder, type: 'search' },
-          input: { startAdornment: <InputAdornment position="start"><SearchIcon fontSize="small" /></InputAdornment> },
-        }}
-      />
+    <ListToolbar search={list.search} onSearch={list.setSearch} placeholder={placeholder} actions={actions}>
       <FilterSelect
         label="Status"
         value={list.filter.enabled}
@@ -101,8 +87,6 @@ export function ShareListToolbar<S extends string>({ list, placeholder, actions 
         onChange={list.setEnabled}
         width={150}
       />
-      <Box sx={{ flex: 1 }} />
-      {actions}
-    </Box>
+    </ListToolbar>
   );
 }

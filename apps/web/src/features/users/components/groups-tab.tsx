@@ -11,7 +11,7 @@ import { useCan } from '../../../lib/auth';
 import { useDebouncedValue } from '../../../lib/use-debounced-value';
 import { useDeleteGroup, useGroups } from '../api/groups';
 import { GroupCreateDialog } from './group-create-dialog';
-import { ListToolbar } from './list-toolbar';
+import { ListToolbar } from '../../../components/list-toolbar';
 import { ProvisioningNotice, type Outcome } from './provisioning-notice';
 
 export function GroupsTab() {

@@ -16,7 +16,7 @@ import { useCan, useUser } from '../../../lib/auth';
 import { formatDateTime } from '../../../lib/format';
 import { useDebouncedValue } from '../../../lib/use-debounced-value';
 import { useDeleteUser, useUsers } from '../api/users';
-import { ListToolbar } from './list-toolbar';
+import { ListToolbar } from '../../../components/list-toolbar';
 import { ROLE_OPTIONS } from './options';
 import { ProvisioningNotice, type Outcome } from './provisioning-notice';
 import { UserCreateDialog } from './user-create-dialog';
