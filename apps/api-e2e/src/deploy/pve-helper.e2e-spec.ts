@@ -7,6 +7,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, run } from './support/deploy-env';
+import { itOnHost } from '../../../api/test/support/host-gate';
 
 const SCRIPT = path.join(REPO_ROOT, 'scripts/pve/moxnas-ct.sh');
 const TEMPLATE = 'local:vztmpl/debian-13-standard_13.1-1_amd64.tar.zst';
@@ -126,8 +127,7 @@ describe('moxnas-ct.sh (Proxmox host helper)', () => {
     ]);
   });
 
-  const asRoot = process.getuid?.() === 0 ? it : it.skip;
-  asRoot('without --dry-run runs the same pct commands and writes the container config', async () => {
+  itOnHost('without --dry-run runs the same pct commands and writes the container config', { root: true }, async () => {
     await fs.rm(calls, { force: true });
     const args = ['--id', '123', '--template', TEMPLATE, '--ip', '10.0.0.5/24', '--nfs', '--mount', `${mountA}:/srv/media`];
     const dry = await helper([...args, '--dry-run']);
@@ -146,7 +146,7 @@ describe('moxnas-ct.sh (Proxmox host helper)', () => {
     expect(await fs.readFile(path.join(dir, 'ct.log'), 'utf8')).toContain('pct create 123');
   });
 
-  asRoot('stops at the first failing command with exit 1 and names it', async () => {
+  itOnHost('stops at the first failing command with exit 1 and names it', { root: true }, async () => {
     await fs.rm(calls, { force: true });
     const r = await helper(['--id', '124', '--template', TEMPLATE], { FAKE_FAIL: 'start' });
     expect(r.code).toBe(1);

@@ -42,7 +42,7 @@ function relevant(entry: ExportEntry): string[] {
   return opts.sort();
 }
 
-describeOnHost({ binaries: ['exportfs', 'unshare', 'mount'], root: true }, 'exports against exportfs in a private mount namespace', () => {
+describeOnHost('exports against exportfs in a private mount namespace', { binaries: ['exportfs', 'unshare', 'mount'], root: true }, () => {
   let base: string;
   const dir = (name: string) => {
     const p = path.join(base, name);

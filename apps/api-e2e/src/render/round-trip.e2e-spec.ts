@@ -114,7 +114,7 @@ const smbShare: fc.Arbitrary<SmbShareCreateInput> = fc.record({
 /** Notes a MoxNAS-rendered share may carry: informational, about settings MoxNAS makes server-wide or per pool. */
 const EXPECTED_SHARE_NOTE = /snapshots of the pool|server-wide SMB setting/;
 
-describeOnHost({ binaries: ['testparm'] }, 'round trip: shares → smb.conf → testparm -s → import parser', () => {
+describeOnHost('round trip: shares → smb.conf → testparm -s → import parser', { binaries: ['testparm'] }, () => {
   let tmpDir: string;
   beforeAll(() => {
     tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'moxnas-roundtrip-smb-'));
@@ -180,7 +180,7 @@ const nfsShare = fc.record({
   insecure: fc.boolean(),
 });
 
-describeOnHost({ binaries: ['exportfs', 'unshare', 'mount'], root: true }, 'round trip: exports → exportfs (private namespace) → import parser', () => {
+describeOnHost('round trip: exports → exportfs (private namespace) → import parser', { binaries: ['exportfs', 'unshare', 'mount'], root: true }, () => {
   let base: string;
   beforeAll(() => {
     base = fs.mkdtempSync(path.join(os.tmpdir(), 'moxnas-roundtrip-nfs-'));

@@ -132,7 +132,7 @@ function expectOnlyOwnedParams(sections: SmbConfSection[]): void {
 const base: SmbShareStateInput = { name: 'media', path: '/mnt/tank/media', browseable: true, readOnly: false, guestOk: false };
 const global: SmbConfStateInput['global'] = { workgroup: 'WORKGROUP', serverString: 'MoxNAS', minProtocol: 'SMB2' };
 
-describeOnHost({ binaries: ['testparm'] }, 'smb.conf against testparm', () => {
+describeOnHost('smb.conf against testparm', { binaries: ['testparm'] }, () => {
   let tmpDir: string;
   beforeAll(() => {
     tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'moxnas-smb-e2e-'));

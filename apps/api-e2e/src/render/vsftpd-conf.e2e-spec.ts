@@ -29,7 +29,7 @@ const state: VsftpdStateInput = {
   ],
 };
 
-describeOnHost({ binaries: ['vsftpd', 'openssl'] }, 'vsftpd.conf against vsftpd’s own parser', () => {
+describeOnHost('vsftpd.conf against vsftpd’s own parser', { binaries: ['vsftpd', 'openssl'] }, () => {
   let tmpDir: string;
   let certDir: string;
   let tls: { certFile: string; keyFile: string; required: boolean };

@@ -10,11 +10,9 @@ import { ServicesService } from '../../../api/src/modules/services/services.serv
 import { startTestApp, type TestApp } from '../../../api/test/support/test-app';
 import { waitFor } from '../../../api/test/support/tcp-proxy';
 import { adminToken, ADMIN_PASSWORD } from '../../../api/test/users/users-kit';
+import { describeOnHost } from '../../../api/test/support/host-gate';
 
 const need = ['/usr/sbin/smbd', '/usr/bin/smbclient', '/usr/sbin/vsftpd', '/usr/bin/testparm'];
-const haveAll = need.every((p) => fs.existsSync(p)) && process.getuid?.() === 0;
-const required = process.env.MOXNAS_REQUIRE_HOST_TESTS === '1';
-const suite = haveAll || required ? describe : describe.skip;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -48,14 +46,13 @@ function smbServerString(port: number): string {
   return `${res.stdout}${res.stderr}`;
 }
 
-suite('services: settings reach the running daemons (real smbd and vsftpd)', () => {
+describeOnHost('services: settings reach the running daemons (real smbd and vsftpd)', { binaries: need, root: true }, () => {
   let app: TestApp;
   let token: string;
   let smbPort: number;
   let ftpPort: number;
 
   beforeAll(async () => {
-    if (!haveAll) throw new Error(`host tests need root and ${need.join(', ')}`);
     app = await startTestApp({ env: { MOXNAS_ADMIN_PASSWORD: ADMIN_PASSWORD, MOXNAS_HOST_ACCOUNTS: 'off', MOXNAS_TRUST_PROXY: '1', MOXNAS_DRIFT_INTERVAL_SECONDS: '1' } });
     token = await adminToken(app);
     smbPort = await freePort();

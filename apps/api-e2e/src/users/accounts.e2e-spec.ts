@@ -278,13 +278,18 @@ describeHost('users as Linux, SMB and FTP accounts (root, real smbd and vsftpd)'
   });
 
   it('refuses a name that is already an account on the host, instead of adopting it', async () => {
-    const { RESERVED_ACCOUNT_NAMES } = await import('@moxnas/contracts');
-    const hostNames = (await exec('/usr/bin/getent', ['passwd'])).stdout.split('\n').map((l) => l.split(':')[0]);
-    const existing = hostNames.find((n) => /^[a-z_][a-z0-9_-]{0,31}$/.test(n) && !RESERVED_ACCOUNT_NAMES.includes(n) && !n.startsWith('mxt'));
-    if (!existing) return; // every host account is on the reserved list: nothing to try
-    const res = await api<{ errors: Array<{ field: string; message: string }> }>('POST', '/api/users', { username: existing, password: PASSWORD });
-    expect(res.status).toBe(409);
-    expect(res.body.errors).toEqual([{ field: 'username', message: 'exists on the host' }]);
+    // An account made on the host behind MoxNAS's back, as an admin's own useradd would.
+    const existing = `hostonly${tag}`;
+    const made = await exec(binaryPath('useradd')!, ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', existing]);
+    expect(made.code).toBe(0);
+    try {
+      const res = await api<{ errors: Array<{ field: string; message: string }> }>('POST', '/api/users', { username: existing, password: PASSWORD });
+      expect(res.status).toBe(409);
+      expect(res.body.errors).toEqual([{ field: 'username', message: 'exists on the host' }]);
+      expect((await api<{ total: number }>('GET', `/api/users?search=${existing}`)).body.total).toBe(0);
+    } finally {
+      await exec(binaryPath('userdel')!, [existing]);
+    }
   });
 
   it('rolls the whole change back when a host step fails', async () => {

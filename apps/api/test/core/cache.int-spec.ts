@@ -4,10 +4,9 @@ import { CacheService } from '../../src/core/cache/cache.service';
 import { RedisCacheStore } from '../../src/core/cache/redis-cache-store';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { TcpProxy, waitFor } from '../support/tcp-proxy';
+import { describeOnHost } from '../support/host-gate';
 
 const redisUrl = process.env.REDIS_URL;
-const requireRedis = process.env.MOXNAS_REQUIRE_HOST_TESTS === '1';
-const withRedis = redisUrl || requireRedis ? describe : describe.skip;
 
 function behaviourSuite(name: string, make: () => CacheStore) {
   describe(`cache behaviour: ${name}`, () => {
@@ -52,9 +51,11 @@ function behaviourSuite(name: string, make: () => CacheStore) {
 }
 
 behaviourSuite('memory', () => new MemoryCacheStore());
-(redisUrl || requireRedis ? behaviourSuite : () => undefined)('redis', () => new RedisCacheStore(redisUrl!, `moxnas-test:${randomUUID()}:`));
+describeOnHost('Redis cache store', { other: { REDIS_URL: !!redisUrl } }, () =>
+  behaviourSuite('redis', () => new RedisCacheStore(redisUrl!, `moxnas-test:${randomUUID()}:`)),
+);
 
-withRedis('cache with Redis going away', () => {
+describeOnHost('cache with Redis going away', { other: { REDIS_URL: !!redisUrl } }, () => {
   let proxy: TcpProxy;
   let app: TestApp;
 

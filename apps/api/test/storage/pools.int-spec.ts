@@ -8,6 +8,7 @@ import { MetricsCollector } from '../../src/modules/system/metrics/metrics-colle
 import { PoolsService } from '../../src/modules/storage/pools/pools.service';
 import { EventsService, type AppEvent } from '../../src/modules/system/events/events.service';
 import { startStorageApp, tempDir, uniqueName, type StorageApp } from './storage-kit';
+import { itOnHost } from '../support/host-gate';
 
 /** Whether this host lets the tests mount a tmpfs (root in a container that allows mounts). */
 function canMount(): boolean {
@@ -226,7 +227,7 @@ describe('storage pools', () => {
     expect((await app.request<string>({ url: '/metrics', token: app.token })).text).toContain(`moxnas_pool_healthy{pool="${pool.name}"} 1`);
   });
 
-  (MOUNTS ? it : it.skip)('detects an unmounted pool (the mount point left behind on the root disk) as degraded', async () => {
+  itOnHost('detects an unmounted pool (the mount point left behind on the root disk) as degraded', MOUNTS ? [] : ['mounting tmpfs (root with CAP_SYS_ADMIN)'], async () => {
     const mnt = path.join(root, 'tmpfs-pool');
     await fs.mkdir(mnt);
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mnt]);

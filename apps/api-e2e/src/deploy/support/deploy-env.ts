@@ -7,8 +7,8 @@ import path from 'node:path';
 /** The repository root (this file is apps/api-e2e/src/deploy/support/). */
 export const REPO_ROOT = path.resolve(__dirname, '../../../../..');
 
-/** Set by .ci/run: a host test that cannot run fails instead of skipping. */
-export const REQUIRE_HOST_TESTS = process.env['MOXNAS_REQUIRE_HOST_TESTS'] === '1';
+// One skip-or-fail rule for every gated test (apps/api/test/support/host-gate.ts).
+export { REQUIRE_HOST_TESTS, describeOnHost as describeWhen } from '../../../../api/test/support/host-gate';
 
 export interface RunResult {
   code: number;
@@ -69,25 +69,6 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-/**
- * describe() for a block that needs host tools: runs it when they are there; otherwise skips it
- * with the reason, or fails it when MOXNAS_REQUIRE_HOST_TESTS=1 (a skipped host test in CI proves
- * nothing).
- */
-export function describeWhen(title: string, missing: string[], body: () => void): void {
-  if (missing.length === 0) {
-    describe(title, body);
-  } else if (REQUIRE_HOST_TESTS) {
-    describe(title, () => {
-      it('has what it needs on this host', () => {
-        throw new Error(`MOXNAS_REQUIRE_HOST_TESTS=1 but this host lacks: ${missing.join(', ')}`);
-      });
-    });
-  } else {
-    describe.skip(`${title} (skipped: ${missing.join(', ')})`, body);
-  }
 }
 
 export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {

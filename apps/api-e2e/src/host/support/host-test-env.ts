@@ -1,56 +1,12 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { SEARCH_PATH } from '@moxnas/host';
 
-/** Set by .ci/run: a host test that cannot run fails instead of skipping. */
-export const REQUIRE_HOST_TESTS = process.env['MOXNAS_REQUIRE_HOST_TESTS'] === '1';
-
-export interface HostRequirements {
-  binaries?: readonly string[];
-  root?: boolean;
-}
-
-export function binaryPath(name: string): string | undefined {
-  for (const dir of SEARCH_PATH) {
-    const candidate = path.join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      /* next */
-    }
-  }
-  return undefined;
-}
-
-export function missingRequirements(req: HostRequirements): string[] {
-  const missing = (req.binaries ?? []).filter((b) => !binaryPath(b));
-  if (req.root && process.getuid?.() !== 0) missing.push('root');
-  return missing;
-}
-
-/**
- * describe() that skips when the host lacks a binary or root, or fails when
- * MOXNAS_REQUIRE_HOST_TESTS=1 says the host must have them.
- */
-export function describeHost(title: string, req: HostRequirements, fn: () => void): void {
-  const missing = missingRequirements(req);
-  if (missing.length === 0) {
-    describe(title, fn);
-  } else if (REQUIRE_HOST_TESTS) {
-    describe(title, () => {
-      it('has what the host tests need', () => {
-        throw new Error(`MOXNAS_REQUIRE_HOST_TESTS=1 but this host lacks: ${missing.join(', ')}`);
-      });
-    });
-  } else {
-    describe.skip(`${title} (skipped: missing ${missing.join(', ')})`, fn);
-  }
-}
+// One skip-or-fail rule for every gated test (apps/api/test/support/host-gate.ts).
+export { REQUIRE_HOST_TESTS, binaryPath, missingOnHost as missingRequirements, describeOnHost as describeHost } from '../../../../api/test/support/host-gate';
+export type { HostNeeds as HostRequirements } from '../../../../api/test/support/host-gate';
 
 /** A port nobody listens on right now (the OS picks it), so parallel runs do not collide. */
 export function freePort(): Promise<number> {
