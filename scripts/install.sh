@@ -25,7 +25,7 @@ readonly REDIS_SNIPPET=/etc/redis/moxnas.conf
 readonly DB_NAME=moxnas
 readonly DB_USER=moxnas
 readonly LOG_FILE=${MOXNAS_INSTALL_LOG:-/var/log/moxnas-install.log}
-# Node.js 20.19+ or 22.12+: some runtime dependencies (@fastify/static's content-disposition) are
+# Node.js 20.19+ (or 22.13+, 24.11+; see node_version_ok): some runtime dependencies are
 # ES modules loaded with require(), which Node.js runs unflagged only from these releases on. The CLI
 # wrapper's node --env-file (20.6) is older.
 readonly NODE_MIN=20.19
@@ -80,7 +80,7 @@ Options:
   -h, --help       Show this help.
 
 Environment:
-  MOXNAS_NODE=/path/to/node   Node.js 20.19+ (or 22.12+) to use: required where the release's
+  MOXNAS_NODE=/path/to/node   Node.js 20.19+ (or 22.13+, 24.11+) to use: required where the release's
                               nodejs package is older (Debian 12, Ubuntu 22.04/24.04); Debian 13's
                               nodejs is used without it.
   MOXNAS_NPM=/path/to/npm     npm to use (default: next to MOXNAS_NODE, then the system npm).
@@ -250,17 +250,18 @@ version_at_least() { # version_at_least MAJOR.MINOR.PATCH MIN_MAJOR MIN_MINOR
   ((major > $2 || (major == $2 && minor >= $3)))
 }
 
-# Is this Node.js version (MAJOR.MINOR.PATCH, no prefix) one the app runs on? 20.19+ or 22.12+ (the
-# releases with require(esm) unflagged); 21.x and 22.0-22.11 have it only behind a flag.
+# Is this Node.js version (MAJOR.MINOR.PATCH, no prefix) one the app runs on? 20.19+, 22.13+ or
+# 24.11+: require(esm) is unflagged from 20.19/22.12, and TypeORM supports exactly these lines
+# (its engines: ^20.19.0 || ^22.13.0 || >=24.11.0); odd releases are not supported.
 node_version_ok() {
   local major
   major=${1%%.*}
   [[ $major =~ ^[0-9]+$ ]] || return 1
   case $major in
     20) version_at_least "$1" 20 19 ;;
-    21) return 1 ;;
-    22) version_at_least "$1" 22 12 ;;
-    *) ((major > 22)) ;;
+    22) version_at_least "$1" 22 13 ;;
+    24) version_at_least "$1" 24 11 ;;
+    *) ((major > 24)) ;;
   esac
 }
 
@@ -478,10 +479,10 @@ node_from_distro_package() {
 }
 
 resolve_node() {
-  step "Finding Node.js ${NODE_MIN}+ (or 22.12+)"
+  step "Finding Node.js ${NODE_MIN}+ (or 22.13+, 24.11+)"
   local candidate
   if [[ -n ${MOXNAS_NODE:-} ]]; then
-    node_ok "$MOXNAS_NODE" || die "MOXNAS_NODE=$MOXNAS_NODE is not an executable Node.js ${NODE_MIN}+ (or 22.12+)"
+    node_ok "$MOXNAS_NODE" || die "MOXNAS_NODE=$MOXNAS_NODE is not an executable Node.js ${NODE_MIN}+ (or 22.13+, 24.11+)"
     NODE_BIN=$MOXNAS_NODE
   elif candidate=$(state_get node) && [[ -n $candidate ]] && node_ok "$candidate"; then
     NODE_BIN=$candidate # the one a previous run used
@@ -497,7 +498,7 @@ resolve_node() {
       NODE_BIN=$(command -v node || command -v nodejs) || die "nodejs installed but no node binary found"
       node_ok "$NODE_BIN" || die "$NODE_BIN from the nodejs package does not run or is older than ${NODE_MIN}"
     else
-      die "Node.js ${NODE_MIN}+ (or 22.12+) is needed and this release's nodejs package is ${apt_version:-not available}.
+      die "Node.js ${NODE_MIN}+ (or 22.13+, 24.11+) is needed and this release's nodejs package is ${apt_version:-not available}.
        Install Node.js 20.19 or newer yourself (for example the official linux-x64 tarball from
        nodejs.org unpacked to /opt/node, or NodeSource's packages), then re-run with
          MOXNAS_NODE=/opt/node/bin/node bash install.sh
