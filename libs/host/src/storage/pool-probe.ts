@@ -41,9 +41,21 @@ function failure(err: unknown): string {
   return (err as Error).message;
 }
 
+const PROBE_PREFIX = '.moxnas-probe-';
+
+/**
+ * True for the only names the capability probe ever creates in a pool root: its scratch file
+ * `.moxnas-probe-<12 hex>` and that file's atomic-write temp `..moxnas-probe-<12 hex>.moxnas-tmp-<pid>-<12 hex>`.
+ * Both live for milliseconds; a test that compares a pool's tree before and after may leave out
+ * exactly these names and nothing else.
+ */
+export function isProbeScratchName(name: string): boolean {
+  return /^\.moxnas-probe-[0-9a-f]{12}$/.test(name) || /^\.\.moxnas-probe-[0-9a-f]{12}\.moxnas-tmp-\d+-[0-9a-f]{12}$/.test(name);
+}
+
 /** A scratch file in the pool, removed afterwards whatever happens. */
 async function withProbeFile<T>(fs: StorageFs, dir: string, fn: (file: string) => Promise<T>): Promise<T> {
-  const file = path.join(dir, `.moxnas-probe-${randomBytes(6).toString('hex')}`);
+  const file = path.join(dir, `${PROBE_PREFIX}${randomBytes(6).toString('hex')}`);
   await fs.writeFileAtomic(file, 'moxnas capability probe\n', { mode: 0o600 });
   try {
     return await fn(file);
