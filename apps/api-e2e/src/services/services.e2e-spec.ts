@@ -152,6 +152,7 @@ describeOnHost('services: settings reach the running daemons (real smbd and vsft
     const runner = new ExecCommandRunner();
     const broken: ManagedConfig = {
       service: 'smb',
+      dependsOn: real.dependsOn,
       render: async (m) => {
         const r = await real.render(m);
         r.files.set(file, `${r.files.get(file)}\n[extra]\n  path = /tmp\n  no such parameter = yes\n`);

@@ -35,7 +35,7 @@ export async function smbShareStates(m: EntityManager): Promise<SmbConfStateInpu
     directoryMask: r.directoryMask,
     forceUser: r.forceUser,
     forceGroup: r.forceGroup,
-    recycle: r.recycleBin ? { repository: r.recycleBin.repository, keepTree: r.recycleBin.keepTree, versions: r.recycleBin.versions } : null,
+    recycle: r.recycleBin ? { repository: r.recycleBin.repository, perUser: r.recycleBin.perUser, keepTree: r.recycleBin.keepTree, versions: r.recycleBin.versions } : null,
     previousVersions:
       r.previousVersions && r.shadow
         ? { mountpoint: r.shadow.mountpoint, snapdir: r.shadow.snapdir, format: r.shadow.format as '@GMT-%Y.%m.%d-%H.%M.%S', sort: 'desc' as const }
@@ -105,6 +105,17 @@ export async function expandFtpShares(m: EntityManager, rows: FtpShareEntity[]):
   return rows.map((row) => ({ row, users: row.allowedUsers, viaGroups: new Map(row.allowedGroups.map((g) => [g, members.get(g) ?? []])) }));
 }
 
+/** Of these names, the users who can log in: a Linux account (uid) and not disabled. */
+async function loginUsers(m: EntityManager, names: readonly string[]): Promise<Set<string>> {
+  if (!names.length) return new Set();
+  const rows = await m
+    .createQueryBuilder(UserEntity, 'u')
+    .select('u.username', 'username')
+    .where('u.uid IS NOT NULL AND u.disabled = false AND u.username IN (:...names)', { names: [...new Set(names)] })
+    .getRawMany<{ username: string }>();
+  return new Set(rows.map((r) => r.username));
+}
+
 /**
  * vsftpd gives a login one root (`local_root` in its user_config_dir file), so each user belongs
  * to one FTP share. The API refuses a second share for a user (409), including through groups;
@@ -114,6 +125,8 @@ export async function expandFtpShares(m: EntityManager, rows: FtpShareEntity[]):
 export async function ftpShareStates(m: EntityManager): Promise<FtpShareStateInput[]> {
   const rows = await m.find(FtpShareEntity, { where: { enabled: true }, order: { createdAt: 'ASC', id: 'ASC' } });
   const expanded = await expandFtpShares(m, rows);
+  // A disabled user is named on the share still, but is no login: left out of the user list.
+  const canLogIn = await loginUsers(m, expanded.flatMap((e) => e.users));
   const reserved = new Set<string>(ANONYMOUS_LOGINS);
   const owner = new Map<string, string>();
   const users = new Map<string, string[]>(rows.map((r) => [r.id, []]));
@@ -127,7 +140,7 @@ export async function ftpShareStates(m: EntityManager): Promise<FtpShareStateInp
     owner.set(user, share.id);
     users.get(share.id)!.push(user);
   };
-  for (const e of expanded) for (const u of e.users) claim(e.row, u);
+  for (const e of expanded) for (const u of e.users) if (canLogIn.has(u)) claim(e.row, u);
   for (const e of expanded) for (const list of e.viaGroups.values()) for (const u of list) claim(e.row, u);
   let anonymousTaken = false;
   return rows.map((r) => {

@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { SharesSummary } from '@moxnas/contracts';
 import { isWithin } from '@moxnas/host';
-import { Repository } from 'typeorm';
+import { Repository, type EntityManager } from 'typeorm';
 import { ConfigContributions } from '../services/configs/config-contributions';
 import { PoolDependents, type DependantTarget, type StorageDependant } from '../storage/pools/pool-dependents';
 import { SystemRegistry } from '../system/metrics/system-registry';
@@ -35,6 +35,7 @@ export class SharesIntegration implements OnModuleInit {
     this.contributions.provide('ftpShares', ftpShareStates);
     this.dependents.register('shares', (target) => this.sharesUnder(target));
     this.accounts.register('shares', (kind, name) => this.sharesNaming(kind, name));
+    this.accounts.registerRenamer('shares', ['shares.smb', 'shares.ftp'], (m, kind, from, to) => this.renameIn(m, kind, from, to));
     this.registry.contributeShares({
       counts: async () => ({ smb: await this.smb.count(), nfs: await this.nfs.count(), ftp: await this.ftp.count() }),
     });
@@ -69,6 +70,27 @@ export class SharesIntegration implements OnModuleInit {
       }
     }
     return out;
+  }
+
+  /** Carries a renamed account into every share that names it (the same fields sharesNaming reports). */
+  async renameIn(m: EntityManager, kind: 'user' | 'group', from: string, to: string): Promise<void> {
+    const swap = (list: string[]) => list.map((n) => (n === from ? to : n));
+    const one = (n: string | null) => (n === from ? to : n);
+    for (const s of await m.find(SmbShareEntity)) {
+      const named = kind === 'user' ? [...s.validUsers, ...s.writeUsers, s.forceUser] : [...s.validGroups, ...s.writeGroups, s.forceGroup];
+      if (!named.includes(from)) continue;
+      await m.update(
+        SmbShareEntity,
+        { id: s.id },
+        kind === 'user'
+          ? { validUsers: swap(s.validUsers), writeUsers: swap(s.writeUsers), forceUser: one(s.forceUser) }
+          : { validGroups: swap(s.validGroups), writeGroups: swap(s.writeGroups), forceGroup: one(s.forceGroup) },
+      );
+    }
+    for (const s of await m.find(FtpShareEntity)) {
+      const field = kind === 'user' ? 'allowedUsers' : 'allowedGroups';
+      if (s[field].includes(from)) await m.update(FtpShareEntity, { id: s.id }, { [field]: swap(s[field]) });
+    }
   }
 
   async summary(): Promise<SharesSummary> {

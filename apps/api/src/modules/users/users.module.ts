@@ -10,6 +10,7 @@ import { SESSION_VERIFIER } from '../../core/auth/session-verifier';
 import { APP_CONFIG, ConfigError, type AppConfig } from '../../core/config/config';
 import type { HostPaths } from '../../core/config/host-paths';
 import { COMMAND_RUNNER, HOST_FS, HOST_PATHS } from '../../core/host/host.module';
+import { ServicesModule } from '../services/services.module';
 import { SystemModule } from '../system/system.module';
 import { AccountDependents } from './accounts/account-dependents';
 import { AccountsLock } from './accounts/accounts-lock';
@@ -66,6 +67,8 @@ async function jwtSecret(config: AppConfig, files: CredentialFiles): Promise<str
   imports: [
     // EventsService (auth.lockout) and ConfigBackupRegistry (the users section of the config export).
     SystemModule,
+    // ApplyEngine: a user or group change re-applies the services whose files read accounts.
+    ServicesModule,
     PassportModule,
     TypeOrmModule.forFeature([UserEntity, GroupEntity, UserGroupEntity, AuthSessionEntity, RefreshTokenEntity, ApiTokenEntity, AuditEntryEntity]),
   ],

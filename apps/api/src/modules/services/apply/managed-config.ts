@@ -1,6 +1,27 @@
 import type { ServiceId } from '@moxnas/contracts';
 import type { EntityManager } from 'typeorm';
 
+/**
+ * The kinds of desired state a config file can be rendered from. A change says which kinds it
+ * touches; each ManagedConfig says (in `dependsOn`) which kinds its render reads; the apply engine
+ * re-applies exactly the services where the two meet, in the same change. A new dependency is one
+ * entry in the reading service's `dependsOn` (docs/services.md has the table).
+ */
+export const ENTITY_KINDS = [
+  'settings.smb',
+  'settings.nfs',
+  'settings.ftp',
+  'shares.smb',
+  'shares.nfs',
+  'shares.ftp',
+  'users',
+  'groups',
+  'memberships',
+  'datasets',
+  'pools',
+] as const;
+export type EntityKind = (typeof ENTITY_KINDS)[number];
+
 /** The files a service owns, rendered from the desired state. */
 export interface RenderedConfig {
   /** Absolute path → full file content. */
@@ -21,6 +42,12 @@ export interface ValidationOutcome {
 /** How the apply engine renders and checks one service's configuration. */
 export interface ManagedConfig {
   service: ServiceId;
+  /**
+   * Every kind of desired state `render` reads (directly or through a ConfigContributions reader).
+   * A change touching any of them re-applies this service; one that is missing here leaves the
+   * files stale after such a change, which the model-based test (test/services) finds.
+   */
+  readonly dependsOn: readonly EntityKind[];
   /** Reads the desired state through `manager` (inside the apply transaction) and renders every owned file. */
   render(manager: EntityManager): Promise<RenderedConfig>;
   /** Runs the daemon's own checker on the candidate files. */

@@ -10,7 +10,7 @@ import {
 } from '@moxnas/render';
 import type { EntityManager } from 'typeorm';
 import type { HostPaths } from '../../../core/config/host-paths';
-import type { ManagedConfig, RenderedConfig, ValidationOutcome } from '../apply/managed-config';
+import type { EntityKind, ManagedConfig, RenderedConfig, ValidationOutcome } from '../apply/managed-config';
 import type { SettingsStore } from '../settings.store';
 import type { ConfigContributions } from './config-contributions';
 import { guardRender } from './render-guard';
@@ -23,6 +23,8 @@ export function ftpPort(paths: HostPaths, configured: number | null): number {
 
 export class FtpManagedConfig implements ManagedConfig {
   readonly service = 'ftp' as const;
+  // The user list and per-user files expand share groups to their enabled members (share-render.ts).
+  readonly dependsOn = ['settings.ftp', 'shares.ftp', 'users', 'groups', 'memberships'] as const satisfies readonly EntityKind[];
 
   constructor(
     private readonly paths: HostPaths,

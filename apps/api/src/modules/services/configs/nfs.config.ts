@@ -2,13 +2,15 @@ import type { CommandRunner } from '@moxnas/host';
 import { renderExports, validateExports } from '@moxnas/render';
 import type { EntityManager } from 'typeorm';
 import type { HostPaths } from '../../../core/config/host-paths';
-import type { ManagedConfig, RenderedConfig, ValidationOutcome } from '../apply/managed-config';
+import type { EntityKind, ManagedConfig, RenderedConfig, ValidationOutcome } from '../apply/managed-config';
 import type { SettingsStore } from '../settings.store';
 import type { ConfigContributions } from './config-contributions';
 import { guardRender } from './render-guard';
 
 export class NfsManagedConfig implements ManagedConfig {
   readonly service = 'nfs' as const;
+  // Exports name hosts and ids, no accounts.
+  readonly dependsOn = ['settings.nfs', 'shares.nfs'] as const satisfies readonly EntityKind[];
 
   constructor(
     private readonly paths: HostPaths,

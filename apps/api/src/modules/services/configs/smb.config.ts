@@ -2,7 +2,7 @@ import type { CommandRunner, HostFs } from '@moxnas/host';
 import { renderSmbConf, validateSmbConf } from '@moxnas/render';
 import type { EntityManager } from 'typeorm';
 import type { HostPaths } from '../../../core/config/host-paths';
-import type { ManagedConfig, RenderedConfig, ValidationOutcome } from '../apply/managed-config';
+import type { EntityKind, ManagedConfig, RenderedConfig, ValidationOutcome } from '../apply/managed-config';
 import type { SettingsStore } from '../settings.store';
 import type { ConfigContributions } from './config-contributions';
 import { guardRender } from './render-guard';
@@ -16,6 +16,9 @@ export function smbPort(paths: HostPaths, configured: number | null): number {
 
 export class SmbManagedConfig implements ManagedConfig {
   readonly service = 'smb' as const;
+  // Share sections and [global]. `valid users` and friends name accounts but read no account row
+  // (Samba resolves them at connect time); a group rename rewrites the share rows (shares.smb).
+  readonly dependsOn = ['settings.smb', 'shares.smb'] as const satisfies readonly EntityKind[];
 
   constructor(
     private readonly paths: HostPaths,

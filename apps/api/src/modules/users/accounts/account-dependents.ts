@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { EntityKind } from '../../services/apply/managed-config';
 
 /** Something that names a user or group and would otherwise outlive it (a share's access list). */
 export interface AccountDependant {
@@ -12,6 +14,9 @@ export interface AccountDependant {
 
 export type AccountDependantsProvider = (kind: 'user' | 'group', name: string) => Promise<AccountDependant[]>;
 
+/** Rewrites every reference to an account renamed from `from` to `to`, inside the rename's transaction. */
+export type AccountRenamer = (manager: EntityManager, kind: 'user' | 'group', from: string, to: string) => Promise<void>;
+
 /**
  * "This user or group is still named somewhere." Deleting an account that a share lists is refused
  * (409 with the list) instead of leaving its name behind: a new account created later under the
@@ -21,9 +26,28 @@ export type AccountDependantsProvider = (kind: 'user' | 'group', name: string) =
 @Injectable()
 export class AccountDependents {
   private readonly providers = new Map<string, AccountDependantsProvider>();
+  private readonly renamers = new Map<string, { rewrites: readonly EntityKind[]; rename: AccountRenamer }>();
 
   register(source: string, provider: AccountDependantsProvider): void {
     this.providers.set(source, provider);
+  }
+
+  /**
+   * A group rename carries its references along (a share's `valid users = @old` becomes `@new`)
+   * instead of leaving them naming nobody. `rewrites` are the kinds of desired state the renamer
+   * writes: the rename's change touches them, so the services rendered from them are re-applied.
+   */
+  registerRenamer(source: string, rewrites: readonly EntityKind[], rename: AccountRenamer): void {
+    this.renamers.set(source, { rewrites, rename });
+  }
+
+  /** The kinds of desired state a rename may rewrite. */
+  renameTouches(): EntityKind[] {
+    return [...new Set([...this.renamers.values()].flatMap((r) => r.rewrites))];
+  }
+
+  async rename(manager: EntityManager, kind: 'user' | 'group', from: string, to: string): Promise<void> {
+    for (const r of this.renamers.values()) await r.rename(manager, kind, from, to);
   }
 
   async find(kind: 'user' | 'group', name: string): Promise<AccountDependant[]> {

@@ -13,8 +13,10 @@ import {
   type Provisioning,
   type UpdateGroupRequest,
 } from '@moxnas/contracts';
-import { Brackets, DataSource, In, Repository } from 'typeorm';
+import { Brackets, In, Repository } from 'typeorm';
 import { DomainError } from '../../../core/errors/domain-error';
+import { ApplyEngine } from '../../services/apply/apply-engine';
+import type { EntityKind } from '../../services/apply/managed-config';
 import { AccountDependents, dependantsMessage } from './account-dependents';
 import { AuditContext } from '../audit/audit-context';
 import { CLOCK, type Clock } from '../clock';
@@ -24,11 +26,16 @@ import { AccountsLock } from './accounts-lock';
 import { HostAccountsService } from './host-accounts.service';
 import { isUniqueViolation, type Page } from './users.service';
 
-/** Groups: database rows mirrored to Linux groups, with the same all-or-nothing rule as users. */
+/** What a group change writes: the group row and its memberships (the services reading them are re-applied). */
+const GROUP_KINDS: EntityKind[] = ['groups', 'memberships'];
+
+/**
+ * Groups: database rows mirrored to Linux groups, with the same all-or-nothing rule as users: one
+ * apply-engine change holds the rows, the host group and the services rendered from them.
+ */
 @Injectable()
 export class GroupsService {
   constructor(
-    private readonly dataSource: DataSource,
     @InjectRepository(GroupEntity) private readonly groups: Repository<GroupEntity>,
     @InjectRepository(UserGroupEntity) private readonly memberships: Repository<UserGroupEntity>,
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
@@ -36,6 +43,7 @@ export class GroupsService {
     private readonly lock: AccountsLock,
     private readonly audit: AuditContext,
     private readonly dependents: AccountDependents,
+    private readonly engine: ApplyEngine,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -149,15 +157,16 @@ export class GroupsService {
       });
       let provisioning: Provisioning | undefined;
       try {
-        await this.dataSource.transaction(async (em) => {
-          await em.insert(GroupEntity, group);
-          if (members.length) await em.insert(UserGroupEntity, members.map((u) => ({ userId: u.id, groupId: group.id })));
-          try {
+        await this.engine.change({
+          touches: GROUP_KINDS,
+          reason: `group ${group.name} created`,
+          mutate: async (em, tx) => {
+            await em.insert(GroupEntity, group);
+            if (members.length) await em.insert(UserGroupEntity, members.map((u) => ({ userId: u.id, groupId: group.id })));
+            // Registered first: a command that fails halfway (groupadd done, gpasswd not) is undone too.
+            tx.onRollback(`removing the new host group "${group.name}"`, async () => void (await this.host.removeGroup(group)));
             provisioning = await this.host.applyGroup(group, members.map((u) => u.username));
-          } catch (err) {
-            await this.host.removeGroup(group).catch(() => undefined);
-            throw err;
-          }
+          },
         });
       } catch (err) {
         if (isUniqueViolation(err)) throw DomainError.conflict('The group name or gid was taken at the same moment; try again.');
@@ -189,20 +198,23 @@ export class GroupsService {
       const previousMembers = before.members.map((m) => m.username);
       const memberNames = members ? members.map((u) => u.username) : previousMembers;
 
+      const renamed = next.name !== current.name;
       let provisioning: Provisioning | undefined;
       try {
-        await this.dataSource.transaction(async (em) => {
-          await em.save(GroupEntity, next);
-          if (members) {
-            await em.delete(UserGroupEntity, { groupId: id });
-            if (members.length) await em.insert(UserGroupEntity, members.map((u) => ({ userId: u.id, groupId: id })));
-          }
-          try {
+        await this.engine.change({
+          // A rename rewrites the shares naming the group, so their services are applied as well.
+          touches: renamed ? [...GROUP_KINDS, ...this.dependents.renameTouches()] : GROUP_KINDS,
+          reason: renamed ? `group ${current.name} renamed to ${next.name}` : `group ${next.name} changed`,
+          mutate: async (em, tx) => {
+            await em.save(GroupEntity, next);
+            if (members) {
+              await em.delete(UserGroupEntity, { groupId: id });
+              if (members.length) await em.insert(UserGroupEntity, members.map((u) => ({ userId: u.id, groupId: id })));
+            }
+            if (renamed) await this.dependents.rename(em, 'group', current.name, next.name);
+            tx.onRollback(`restoring the host group "${current.name}"`, () => this.host.restoreGroup(current, previousMembers, next.name));
             provisioning = await this.host.applyGroup(next, memberNames, current.name);
-          } catch (err) {
-            await this.host.restoreGroup(current, previousMembers, next.name);
-            throw err;
-          }
+          },
         });
       } catch (err) {
         if (isUniqueViolation(err)) throw DomainError.conflict('The group name or gid was taken at the same moment; try again.');
@@ -227,14 +239,14 @@ export class GroupsService {
       if (dependants.length) throw DomainError.conflict(dependantsMessage('group', group.name, dependants), { dependants });
       const before = (await this.toGroups([group]))[0];
       let provisioning: Provisioning | undefined;
-      await this.dataSource.transaction(async (em) => {
-        await em.delete(GroupEntity, { id });
-        try {
+      await this.engine.change({
+        touches: GROUP_KINDS,
+        reason: `group ${group.name} deleted`,
+        mutate: async (em, tx) => {
+          await em.delete(GroupEntity, { id });
+          tx.onRollback(`restoring the host group "${group.name}"`, () => this.host.restoreGroup(group, before.members.map((m) => m.username), group.name));
           provisioning = await this.host.removeGroup(group);
-        } catch (err) {
-          await this.host.restoreGroup(group, before.members.map((m) => m.username), group.name);
-          throw err;
-        }
+        },
       });
       this.audit.describe({ target: `group:${group.name}`, before });
       return { id, provisioning: provisioning! };

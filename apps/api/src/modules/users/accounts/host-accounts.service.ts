@@ -130,13 +130,12 @@ export class HostAccountsService {
     return this.applied(`The Linux account "${user.username}" (uid ${user.uid}) is up to date${user.smbEnabled ? ', with SMB access' : ''}${user.ftpEnabled ? ', with FTP access' : ''}.`, availability);
   }
 
-  /** Best effort, for undoing a half-applied change; never throws. */
+  /**
+   * Undoes a change to a host account: makes it match `user` again. Throws when that fails, so the
+   * apply engine reports it with the change's error (ChangeTransaction.onRollback).
+   */
   async restoreUser(user: UserEntity, primary: GroupEntity | null, groups: GroupEntity[]): Promise<void> {
-    try {
-      if (!user.builtIn && (await this.availability()).available) await this.accounts.ensureUser(this.spec(user, primary, groups), this.credentials(user));
-    } catch (err) {
-      this.log.error({ err: (err as Error).message, user: user.username }, 'could not restore the host account after a failed change');
-    }
+    if (!user.builtIn && (await this.availability()).available) await this.accounts.ensureUser(this.spec(user, primary, groups), this.credentials(user));
   }
 
   async removeUser(user: UserEntity, keepFiles: boolean): Promise<Provisioning> {
@@ -156,13 +155,9 @@ export class HostAccountsService {
     return this.applied(`The Linux and Samba account "${user.username}" was removed${keepFiles ? '; its files were kept' : ' with its home directory'}.`, availability);
   }
 
-  /** Best effort, for undoing a failed removal. */
-  async safeRemoveUser(username: string): Promise<void> {
-    try {
-      if ((await this.availability()).available) await this.accounts.removeUser(username, { removeHome: false });
-    } catch (err) {
-      this.log.error({ err: (err as Error).message, user: username }, 'could not undo the host account of a failed change');
-    }
+  /** Undoes the creation of a host account (keeping any files); idempotent, throws when it fails. */
+  async removeNewUser(username: string): Promise<void> {
+    if ((await this.availability()).available) await this.accounts.removeUser(username, { removeHome: false });
   }
 
   /**
@@ -182,13 +177,10 @@ export class HostAccountsService {
     return this.applied(`The Linux group "${group.name}" (gid ${group.gid}) is up to date.`, availability);
   }
 
+  /** Undoes a change to a host group (also a removal); idempotent, throws when it fails. */
   async restoreGroup(group: GroupEntity, memberNames: string[], currentName: string): Promise<void> {
-    try {
-      if ((await this.availability()).available) {
-        await this.accounts.ensureGroup({ name: group.name, gid: group.gid, members: memberNames }, currentName);
-      }
-    } catch (err) {
-      this.log.error({ err: (err as Error).message, group: group.name }, 'could not restore the host group after a failed change');
+    if ((await this.availability()).available) {
+      await this.accounts.ensureGroup({ name: group.name, gid: group.gid, members: memberNames }, currentName);
     }
   }
 

@@ -17,6 +17,8 @@ import {
 } from '@moxnas/contracts';
 import { Brackets, DataSource, In, Not, QueryFailedError, Repository, type EntityManager } from 'typeorm';
 import { DomainError } from '../../../core/errors/domain-error';
+import { ApplyEngine } from '../../services/apply/apply-engine';
+import type { EntityKind } from '../../services/apply/managed-config';
 import { AccountDependents, dependantsMessage } from './account-dependents';
 import { AuditContext } from '../audit/audit-context';
 import { AuthStateService } from '../auth/auth-state.service';
@@ -46,11 +48,15 @@ export function passwordMentionsName(password: string, name: string): boolean {
 
 const groupRef = (g: GroupEntity): GroupRef => ({ id: g.id, name: g.name, gid: g.gid });
 
+/** What a user change writes: the user row and its group memberships (the services reading them are re-applied). */
+const USER_KINDS: EntityKind[] = ['users', 'memberships'];
+
 /**
  * Users: the database rows and, through HostAccountsService, their Linux/Samba/FTP accounts. A
- * change is validated first, then written in a transaction that also applies it to the host; a
- * failed host command rolls the rows back and undoes what was applied, so the API either did the
- * whole change or none of it.
+ * change is validated first, then made as one apply-engine change: the rows, the host account and
+ * every service whose files read users or memberships (FTP's user list) in one transaction. A
+ * failed host command or apply rolls the rows back, restores the files and undoes the host
+ * account, so the API either did the whole change or none of it.
  */
 @Injectable()
 export class UsersService {
@@ -66,6 +72,7 @@ export class UsersService {
     private readonly lock: AccountsLock,
     private readonly audit: AuditContext,
     private readonly dependents: AccountDependents,
+    private readonly engine: ApplyEngine,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -249,15 +256,16 @@ export class UsersService {
 
       let provisioning: Provisioning | undefined;
       try {
-        await this.dataSource.transaction(async (em) => {
-          await em.insert(UserEntity, user);
-          if (groups?.length) await em.insert(UserGroupEntity, groups.map((g) => ({ userId: user.id, groupId: g.id })));
-          try {
+        await this.engine.change({
+          touches: USER_KINDS,
+          reason: `user ${user.username} created`,
+          mutate: async (em, tx) => {
+            await em.insert(UserEntity, user);
+            if (groups?.length) await em.insert(UserGroupEntity, groups.map((g) => ({ userId: user.id, groupId: g.id })));
+            // Registered first: a command that fails halfway (useradd done, smbpasswd not) is undone too.
+            tx.onRollback(`removing the new host account "${user.username}"`, () => this.host.removeNewUser(user.username));
             provisioning = await this.host.applyUser(user, primary ?? null, groups ?? [], input.password);
-          } catch (err) {
-            await this.host.safeRemoveUser(user.username);
-            throw err;
-          }
+          },
         });
       } catch (err) {
         if (isUniqueViolation(err)) throw DomainError.conflict('The username or uid was taken at the same moment; try again.');
@@ -327,18 +335,18 @@ export class UsersService {
 
       let provisioning: Provisioning | undefined;
       try {
-        await this.dataSource.transaction(async (em) => {
-          await em.save(UserEntity, next);
-          if (resolved.groups) {
-            await em.delete(UserGroupEntity, { userId: id });
-            if (groups.length) await em.insert(UserGroupEntity, groups.map((g) => ({ userId: id, groupId: g.id })));
-          }
-          try {
+        await this.engine.change({
+          touches: USER_KINDS,
+          reason: `user ${next.username} changed`,
+          mutate: async (em, tx) => {
+            await em.save(UserEntity, next);
+            if (resolved.groups) {
+              await em.delete(UserGroupEntity, { userId: id });
+              if (groups.length) await em.insert(UserGroupEntity, groups.map((g) => ({ userId: id, groupId: g.id })));
+            }
+            tx.onRollback(`restoring the host account "${current.username}"`, () => this.host.restoreUser(current, previous.primary, previous.groups));
             provisioning = await this.host.applyUser(next, primary, groups, input.password);
-          } catch (err) {
-            await this.host.restoreUser(current, previous.primary, previous.groups);
-            throw err;
-          }
+          },
         });
       } catch (err) {
         if (isUniqueViolation(err)) throw DomainError.conflict('The uid was taken at the same moment; try again.');
@@ -376,14 +384,14 @@ export class UsersService {
       const before = (await this.toUsers([user]))[0];
       const previous = await this.groupsOf(user);
       let provisioning: Provisioning | undefined;
-      await this.dataSource.transaction(async (em) => {
-        await em.delete(UserEntity, { id });
-        try {
+      await this.engine.change({
+        touches: USER_KINDS,
+        reason: `user ${user.username} deleted`,
+        mutate: async (em, tx) => {
+          await em.delete(UserEntity, { id });
+          tx.onRollback(`restoring the host account "${user.username}"`, () => this.host.restoreUser(user, previous.primary, previous.groups));
           provisioning = await this.host.removeUser(user, keepFiles);
-        } catch (err) {
-          await this.host.restoreUser(user, previous.primary, previous.groups);
-          throw err;
-        }
+        },
       });
       await this.state.forget(id);
       this.audit.describe({ target: `user:${user.username}`, before, after: { keepFiles } });
