@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -52,7 +53,7 @@ const schema = z.object({
   MOXNAS_ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).max(24 * 3600).default(15 * 60),
   MOXNAS_REFRESH_TOKEN_TTL: z.coerce.number().int().min(300).max(90 * 24 * 3600).default(7 * 24 * 3600),
   MOXNAS_HOST_ACCOUNTS: z.enum(['auto', 'off']).default('auto'),
-  MOXNAS_TRUST_PROXY: bool.default(false),
+  MOXNAS_TRUST_PROXY: z.string().default('false'),
   MOXNAS_SWAGGER: bool.default(true),
   MOXNAS_DRIFT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
   MOXNAS_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,100}$/, 'letters, digits and :_.- only').default('moxnas:'),
@@ -76,7 +77,11 @@ export type AppConfig = {
   auth: { accessTokenTtl: number; refreshTokenTtl: number };
   /** `off` keeps users in the database only (no Linux/Samba/FTP accounts), as when not root. */
   hostAccounts: 'auto' | 'off';
-  trustProxy: boolean;
+  /**
+   * Proxies whose `X-Forwarded-*` headers are believed (Fastify `trustProxy`): false, or addresses /
+   * CIDRs. Never `true`, which would let any client name its own address in `X-Forwarded-For`.
+   */
+  trustProxy: false | string[];
   swagger: boolean;
   version: string;
   /** Seconds between drift checks of the managed config files. */
@@ -125,12 +130,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     adminPassword: e.MOXNAS_ADMIN_PASSWORD,
     auth: { accessTokenTtl: e.MOXNAS_ACCESS_TOKEN_TTL, refreshTokenTtl: e.MOXNAS_REFRESH_TOKEN_TTL },
     hostAccounts: e.MOXNAS_HOST_ACCOUNTS,
-    trustProxy: e.MOXNAS_TRUST_PROXY,
+    trustProxy: trustedProxies(e.MOXNAS_TRUST_PROXY),
     swagger: e.MOXNAS_SWAGGER,
     version: appVersion(),
     driftIntervalSeconds: e.MOXNAS_DRIFT_INTERVAL_SECONDS,
     role: 'server',
   };
+}
+
+/** The loopback addresses: the shipped nginx runs in the same container and connects from here. */
+export const LOOPBACK_PROXIES = ['127.0.0.0/8', '::1/128'];
+
+/**
+ * `MOXNAS_TRUST_PROXY`: `0`/`false` trusts no proxy; `1`/`true` trusts the local proxy only (the
+ * loopback addresses); otherwise a comma-separated list of proxy addresses or CIDRs.
+ */
+function trustedProxies(value: string): false | string[] {
+  const v = value.trim().toLowerCase();
+  if (v === '0' || v === 'false') return false;
+  if (v === '1' || v === 'true') return LOOPBACK_PROXIES;
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const item of list) {
+    const [address, bits, ...rest] = item.split('/');
+    const family = isIP(address);
+    const max = family === 4 ? 32 : 128;
+    const validBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max);
+    if (!family || rest.length || !validBits) {
+      throw new ConfigError('MOXNAS_TRUST_PROXY', `"${item}" is not an IP address or CIDR (use 1 for the local proxy, 0 for none, or a list like 127.0.0.1,10.0.0.5/32)`);
+    }
+  }
+  if (!list.length) throw new ConfigError('MOXNAS_TRUST_PROXY', 'is empty (use 1 for the local proxy, 0 for none, or a list of addresses)');
+  return list;
 }
 
 function appVersion(): string {

@@ -85,9 +85,14 @@ export class AdminBootstrapService implements OnModuleInit {
     if (!inserted) return;
     if (generated) {
       await this.files.write(this.initialPasswordFile, password);
-      this.log.warn(
-        `First start: created the user "${BUILT_IN_ADMIN}" with the password ${password} (also in ${this.initialPasswordFile}, readable by root only). You must change it at the first login.`,
+      // The password goes to a terminal only, never through the logger (nor to a non-terminal
+      // stderr, which systemd and docker keep in their logs): a secret there outlives the first
+      // login. The installer and `docker exec … cat` read the file instead.
+      if (process.stderr.isTTY) process.stderr.write(
+        `\nMoxNAS first start: created the user "${BUILT_IN_ADMIN}" with the password\n\n    ${password}\n\n` +
+          `(also in ${this.initialPasswordFile}, readable by root only). You must change it at the first login.\n\n`,
       );
+      this.log.warn(`First start: created the user "${BUILT_IN_ADMIN}" with a generated password, in ${this.initialPasswordFile} (readable by root only); it must be changed at the first login.`);
     } else {
       this.log.log(`First start: created the user "${BUILT_IN_ADMIN}" with the password from MOXNAS_ADMIN_PASSWORD.`);
     }
@@ -155,7 +160,7 @@ export class AdminBootstrapService implements OnModuleInit {
         ...(user.builtIn ? { role: 'admin' as const } : {}),
       });
     }
-    await this.limiter.clear(username);
+    await this.limiter.clear(username, user?.id);
     // The first-boot password is no longer valid; do not leave it lying around.
     await this.files.remove(this.initialPasswordFile);
     return { username, password, created };

@@ -20,8 +20,12 @@ export interface UserAuthState {
   totpEnabled: boolean;
 }
 
-/** How long a cached answer may be stale on another instance (or after the CLI changed the DB). */
-const STATE_TTL_SECONDS = 30;
+/**
+ * How long a cached auth answer (user state, session, API token) may be stale on another instance
+ * or after the CLI changed the database; docs/users.md promises this bound.
+ */
+export const AUTH_CACHE_SECONDS = 30;
+const STATE_TTL_SECONDS = AUTH_CACHE_SECONDS;
 
 /**
  * Revocation state, answered from the cache and written through on every change. The database

@@ -126,16 +126,27 @@ export class AuthService {
     return user;
   }
 
+  /**
+   * Checks the password a logged-in caller gives to confirm an action. Failures count against
+   * their own limit (REAUTH_POLICY), never the login lockout: a stolen access token cannot guess
+   * the password, nor lock the owner out of logging in.
+   */
+  private async reauthenticate(user: UserEntity, password: string, field: string): Promise<void> {
+    await this.limiter.admitReauth(user.id);
+    if (await this.hasher.verify(user.passwordHash, password)) {
+      await this.limiter.reauthSucceeded(user.id);
+      return;
+    }
+    const blocked = await this.limiter.reauthFailed(user.id);
+    if (blocked) throw blocked;
+    throw DomainError.validation([{ field, message: 'is not correct' }]);
+  }
+
   async changePassword(caller: Identity, input: ChangePasswordRequest, client: ClientInfo): Promise<SessionGrant> {
     this.requireSession(caller);
     const user = await this.self(caller);
     this.audit.describe({ target: `user:${user.username}` });
-    if (!(await this.hasher.verify(user.passwordHash, input.currentPassword))) {
-      // Counted like a failed login, so a stolen access token cannot be used to guess the password.
-      const locked = await this.limiter.failed(user.username, client.ip);
-      if (locked) throw locked;
-      throw DomainError.validation([{ field: 'currentPassword', message: 'is not correct' }]);
-    }
+    await this.reauthenticate(user, input.currentPassword, 'currentPassword');
     const errors: FieldError[] = [];
     if (await this.hasher.verify(user.passwordHash, input.newPassword)) errors.push({ field: 'newPassword', message: 'must differ from the current password' });
     if (passwordMentionsName(input.newPassword, user.username)) errors.push({ field: 'newPassword', message: 'must not contain the username' });
@@ -173,11 +184,7 @@ export class AuthService {
   async totpDisable(caller: Identity, password: string): Promise<SessionUser> {
     this.requireSession(caller);
     const user = await this.self(caller);
-    if (!(await this.hasher.verify(user.passwordHash, password))) {
-      const locked = await this.limiter.failed(user.username);
-      if (locked) throw locked;
-      throw DomainError.validation([{ field: 'password', message: 'is not correct' }]);
-    }
+    await this.reauthenticate(user, password, 'password');
     Object.assign(user, { totpSecret: null, totpPendingSecret: null, totpLastStep: null, updatedAt: this.clock.now() });
     await this.users.update({ id: user.id }, { totpSecret: null, totpPendingSecret: null, totpLastStep: null, updatedAt: user.updatedAt });
     await this.state.publish(user);

@@ -22,9 +22,10 @@ function jwtFromRequest(req: FastifyRequest): string | null {
   return token && !token.startsWith(API_TOKEN_PREFIX) ? token : null;
 }
 
-function isClaims(payload: unknown): payload is AccessClaims {
-  const p = payload as Partial<AccessClaims> | null;
-  return !!p && p.typ === 'access' && typeof p.sub === 'string' && typeof p.sid === 'string' && Number.isInteger(p.ver);
+/** jsonwebtoken checks `exp` only when it is there; a token without one would never expire. */
+function isClaims(payload: unknown): payload is AccessClaims & { exp: number } {
+  const p = payload as (Partial<AccessClaims> & { exp?: unknown }) | null;
+  return !!p && p.typ === 'access' && typeof p.sub === 'string' && typeof p.sid === 'string' && Number.isInteger(p.ver) && typeof p.exp === 'number' && Number.isFinite(p.exp);
 }
 
 /**

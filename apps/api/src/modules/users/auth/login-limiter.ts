@@ -21,6 +21,17 @@ export const LOGIN_POLICY = {
   lockSeconds: 5 * 60,
 } as const;
 
+/**
+ * Wrong passwords given to re-authenticate a logged-in caller (password change, turning TOTP off).
+ * Counted per account apart from the login counters, so a stolen access token guessing the password
+ * is stopped without locking the owner out of logging in: the block covers these actions only.
+ */
+export const REAUTH_POLICY = {
+  failuresBeforeBlock: 5,
+  failureWindowSeconds: 15 * 60,
+  blockSeconds: 15 * 60,
+} as const;
+
 function nameKey(username: string): string {
   return encodeURIComponent(username.trim().toLowerCase().slice(0, 64));
 }
@@ -32,6 +43,16 @@ function seconds(ms: number): number {
 export function lockedError(retryAfterMs: number): DomainError {
   const retryAfterSeconds = seconds(retryAfterMs);
   return new DomainError('LOCKED', `Too many failed logins for this account; try again in ${retryAfterSeconds} seconds.`, undefined, { retryAfterSeconds });
+}
+
+function reauthBlockedError(retryAfterMs: number): DomainError {
+  const retryAfterSeconds = seconds(retryAfterMs);
+  return new DomainError(
+    'LOCKED',
+    `Too many wrong passwords for this action; try again in ${retryAfterSeconds} seconds. Logging in is not affected.`,
+    undefined,
+    { retryAfterSeconds },
+  );
 }
 
 function rateLimitedError(retryAfterMs: number): DomainError {
@@ -96,10 +117,33 @@ export class LoginLimiter {
     await this.cache.del(`auth:fail:${nameKey(username)}`);
   }
 
+  /** Throws 423 while re-authentication of this account is blocked (REAUTH_POLICY). */
+  async admitReauth(userId: string): Promise<void> {
+    const left = await this.cache.pttl(`auth:reauth-block:${userId}`);
+    if (left > 0 || left === -1) throw reauthBlockedError(left > 0 ? left : REAUTH_POLICY.blockSeconds * 1000);
+  }
+
+  /** Records a wrong re-authentication password; returns the block error when this one set the block. */
+  async reauthFailed(userId: string): Promise<DomainError | undefined> {
+    const failures = await this.cache.incr(`auth:reauth-fail:${userId}`, REAUTH_POLICY.failureWindowSeconds);
+    if (failures < REAUTH_POLICY.failuresBeforeBlock) return undefined;
+    await this.cache.set(`auth:reauth-block:${userId}`, String(this.clock.now().getTime()), REAUTH_POLICY.blockSeconds);
+    await this.cache.del(`auth:reauth-fail:${userId}`);
+    return reauthBlockedError(REAUTH_POLICY.blockSeconds * 1000);
+  }
+
+  async reauthSucceeded(userId: string): Promise<void> {
+    await this.cache.del(`auth:reauth-fail:${userId}`);
+  }
+
   /** Lifts a lock (the CLI's password reset). */
-  async clear(username: string): Promise<void> {
+  async clear(username: string, userId?: string): Promise<void> {
     const name = nameKey(username);
     await this.cache.del(`auth:fail:${name}`);
     await this.cache.del(`auth:lock:${name}`);
+    if (userId) {
+      await this.cache.del(`auth:reauth-fail:${userId}`);
+      await this.cache.del(`auth:reauth-block:${userId}`);
+    }
   }
 }

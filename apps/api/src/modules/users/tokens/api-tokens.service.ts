@@ -14,7 +14,7 @@ import { In, Repository } from 'typeorm';
 import { CacheService } from '../../../core/cache/cache.service';
 import { DomainError } from '../../../core/errors/domain-error';
 import { AuditContext } from '../audit/audit-context';
-import { AuthStateService } from '../auth/auth-state.service';
+import { AUTH_CACHE_SECONDS, AuthStateService } from '../auth/auth-state.service';
 import type { Identity } from '../auth/identity';
 import { sha256 } from '../auth/sessions.service';
 import { CLOCK, type Clock } from '../clock';
@@ -29,7 +29,8 @@ interface CachedToken {
   revoked: boolean;
 }
 
-const CACHE_SECONDS = 60;
+/** How stale a cached token answer may be on another instance: the same bound as every auth answer (docs/users.md). */
+const CACHE_SECONDS = AUTH_CACHE_SECONDS;
 /** last_used_at is written at most this often per token, not on every request. */
 const LAST_USED_RESOLUTION_SECONDS = 60;
 
@@ -65,6 +66,7 @@ export class ApiTokensService {
       throw new DomainError('FORBIDDEN', `A token may have at most your own role (${caller.role}).`, [{ field: 'role', message: `must be at most ${caller.role}` }]);
     }
     const now = this.clock.now();
+    const expiresAt = await this.childExpiry(caller, input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86400_000) : null);
     const token = `${API_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const entity = this.tokens.create({
       id: randomUUID(),
@@ -74,7 +76,7 @@ export class ApiTokensService {
       tokenHash: sha256(token),
       prefix: token.slice(0, 12),
       createdAt: now,
-      expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86400_000) : null,
+      expiresAt,
       lastUsedAt: null,
       revokedAt: null,
     });
@@ -82,6 +84,19 @@ export class ApiTokensService {
     const result = toApiToken(entity, caller.username);
     this.audit.describe({ target: `token:${entity.id}`, after: result });
     return { ...result, token };
+  }
+
+  /**
+   * A token minted with an API token never outlives it: the requested expiry (or none) is capped
+   * at the parent's. A dashboard login is where long-lived tokens are made on purpose, so a token
+   * minted from a session keeps the expiry asked for.
+   */
+  private async childExpiry(caller: Identity, requested: Date | null): Promise<Date | null> {
+    if (caller.method !== 'token' || !caller.tokenId) return requested;
+    const parent = await this.tokens.findOne({ where: { id: caller.tokenId }, select: { id: true, expiresAt: true } });
+    if (!parent) throw new DomainError('UNAUTHORIZED', 'The API token is not valid or has been revoked.');
+    if (!parent.expiresAt) return requested;
+    return requested && requested < parent.expiresAt ? requested : parent.expiresAt;
   }
 
   async list(caller: Identity, all: boolean): Promise<ApiToken[]> {
