@@ -66,21 +66,33 @@ export class HostAccountsService {
     };
   }
 
+  /**
+   * A host account lookup. A lookup that fails (getent missing, NSS down) says nothing about the
+   * name or id, so it fails the change (503) instead of reading as "free".
+   */
+  private async lookup<T>(what: string, find: () => Promise<T>): Promise<T> {
+    try {
+      return await find();
+    } catch (err) {
+      throw DomainError.unavailable(`Could not look up ${what} on the host, so it is unknown whether it is free; nothing was changed: ${(err as Error).message}`);
+    }
+  }
+
   /** Whether a name or id is used on the host by an account MoxNAS does not manage. Read-only; works unprivileged. */
   async userTaken(key: string | number): Promise<boolean> {
-    return (await this.accounts.findUser(key).catch(() => null)) !== null;
+    return (await this.lookup(`the user ${JSON.stringify(key)}`, () => this.accounts.findUser(key))) !== null;
   }
 
   async hostUserOf(uid: number): Promise<string | null> {
-    return (await this.accounts.findUser(uid).catch(() => null))?.username ?? null;
+    return (await this.lookup(`uid ${uid}`, () => this.accounts.findUser(uid)))?.username ?? null;
   }
 
   async hostGroupOf(gid: number): Promise<string | null> {
-    return (await this.accounts.findGroup(gid).catch(() => null))?.name ?? null;
+    return (await this.lookup(`gid ${gid}`, () => this.accounts.findGroup(gid)))?.name ?? null;
   }
 
   async groupTaken(key: string | number): Promise<boolean> {
-    return (await this.accounts.findGroup(key).catch(() => null)) !== null;
+    return (await this.lookup(`the group ${JSON.stringify(key)}`, () => this.accounts.findGroup(key))) !== null;
   }
 
   private async prepare(): Promise<void> {
