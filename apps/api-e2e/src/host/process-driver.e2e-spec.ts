@@ -212,6 +212,8 @@ describeHost('ProcessDriver supervising a real smbd', { root: true, binaries: ['
     next.driver.register(smbSpec());
     await next.driver.enable('smb');
     try {
+      // Until startEnabled replaces it, the status says what serves: the orphan, running, its pid.
+      expect(await next.driver.status('smb')).toMatchObject({ state: 'running', pid: orphan.pid, orphan: true });
       expect(await next.driver.startEnabled()).toEqual({ smb: { ok: true } });
       await orphanGone;
       const status = await next.driver.status('smb');

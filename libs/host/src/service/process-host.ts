@@ -44,8 +44,16 @@ export interface ProcessHost {
   signal(pid: number, signal: NodeJS.Signals): Promise<boolean>;
   /** Live processes whose environment contains `name=value` (the supervisor's marker). */
   findByEnv(name: string, value: string): Promise<number[]>;
+  /** Command line and environment of a live process; null when it does not run or cannot be read. */
+  inspect(pid: number): Promise<ProcessInfo | null>;
   /** True when a TCP connection to host:port succeeds within timeoutMs. */
   tcpConnect(host: string, port: number, timeoutMs: number): Promise<boolean>;
+}
+
+export interface ProcessInfo {
+  /** argv as the process runs it (`/proc/<pid>/cmdline`); argv[0] may be a path. */
+  argv: string[];
+  env: Record<string, string>;
 }
 
 export interface NodeProcessHostOptions {
@@ -163,6 +171,22 @@ export class NodeProcessHost implements ProcessHost {
         }),
     );
     return found.sort((a, b) => a - b);
+  }
+
+  async inspect(pid: number): Promise<ProcessInfo | null> {
+    if (!Number.isInteger(pid) || pid <= 0 || !(await this.isAlive(pid))) return null;
+    try {
+      const dir = path.join(this.procRoot, String(pid));
+      const [cmdline, environ] = await Promise.all([fsp.readFile(path.join(dir, 'cmdline'), 'utf8'), fsp.readFile(path.join(dir, 'environ'), 'utf8')]);
+      const env: Record<string, string> = {};
+      for (const entry of environ.split('\0')) {
+        const eq = entry.indexOf('=');
+        if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
+      }
+      return { argv: cmdline.split('\0').filter((a, i, all) => a !== '' || i < all.length - 1), env };
+    } catch {
+      return null; // gone meanwhile, or not ours to read
+    }
   }
 
   tcpConnect(host: string, port: number, timeoutMs: number): Promise<boolean> {

@@ -414,6 +414,32 @@ describe('ProcessDriver enable, disable and start-up', () => {
     expect(host.spawned).toHaveLength(0);
   });
 
+  it('reports an orphan of a previous run as running with its pid until startEnabled replaces it', async () => {
+    const fs = new FakeHostFs().seed(`${RUN}/smb.pid`, '4242\n').seed(`${RUN}/enabled.json`, '{"enabled":["smb"]}');
+    const { driver, host } = setup(smbSpec, fs);
+    const orphan = host.addProcess({ [SUPERVISOR_ENV]: SMB_KEY }, { pid: 4242, argv: ['/usr/sbin/smbd', ...smbSpec.args] });
+    expect(await driver.status('smb')).toMatchObject({ state: 'running', pid: 4242, orphan: true });
+    expect((await driver.status('smb')).message).toContain('left running by a previous run of MoxNAS');
+
+    await settle(driver.startEnabled());
+    expect(orphan.alive).toBe(false);
+    const status = await driver.status('smb');
+    expect(status).toMatchObject({ state: 'running', pid: host.last.pid });
+    expect(status.orphan).toBeUndefined();
+  });
+
+  it('does not report a pid-file process that is not this daemon with our arguments', async () => {
+    const fs = new FakeHostFs().seed(`${RUN}/smb.pid`, '4242\n');
+    const { driver, host } = setup(smbSpec, fs);
+    // Our marker (a child inherited it), but another command line: not the daemon itself.
+    host.addProcess({ [SUPERVISOR_ENV]: SMB_KEY }, { pid: 4242, argv: ['/usr/sbin/smbd', '-s', '/elsewhere/smb.conf'] });
+    expect(await driver.status('smb')).toMatchObject({ state: 'stopped', pid: null });
+    // The command line, but not our marker (another supervisor's smbd).
+    host.others.clear();
+    host.addProcess({ [SUPERVISOR_ENV]: 'smb@/other/run' }, { pid: 4242, argv: ['/usr/sbin/smbd', ...smbSpec.args] });
+    expect(await driver.status('smb')).toMatchObject({ state: 'stopped', pid: null });
+  });
+
   it('never signals a reused pid that belongs to another program', async () => {
     const fs = new FakeHostFs().seed(`${RUN}/smb.pid`, '4242\n');
     const { driver, host, events } = setup(smbSpec, fs);

@@ -163,7 +163,19 @@ export class ProcessDriver implements ServiceDriver {
   async status(id: string): Promise<ServiceStatus> {
     const d = this.get(id);
     await this.loadEnabled();
-    return this.snapshot(d);
+    const status = this.snapshot(d);
+    if (d.proc || d.state === 'starting') return status;
+    // Never "stopped, pid null" while a daemon of ours still serves: until startEnabled replaces it,
+    // say what runs.
+    const orphan = await this.orphanOf(d);
+    if (orphan === null) return status;
+    return {
+      ...status,
+      state: 'running',
+      pid: orphan,
+      orphan: true,
+      message: `pid ${orphan} was left running by a previous run of MoxNAS and is not supervised; the start-up reconcile stops it and starts ${d.spec.id} afresh`,
+    };
   }
 
   async start(id: string): Promise<void> {
@@ -564,6 +576,21 @@ export class ProcessDriver implements ServiceDriver {
       this.emit(d, 'stale-pid', message);
     }
     await this.killLeftovers(d);
+  }
+
+  /**
+   * The pid in the pid file when that process is this daemon as a previous run started it: our
+   * marker in its environment, and its command line is this daemon's command with our arguments
+   * (so with our config file). Anything else is not ours to report.
+   */
+  private async orphanOf(d: Supervised): Promise<number | null> {
+    const pid = Number((await this.options.fs.readFile(d.pidFile))?.trim());
+    if (!Number.isInteger(pid) || pid <= 0) return null;
+    const info = await this.options.host.inspect(pid);
+    if (!info || info.env[SUPERVISOR_ENV] !== d.key) return null;
+    const [argv0, ...args] = info.argv;
+    const same = argv0 !== undefined && path.basename(argv0) === d.spec.command && args.length === d.spec.args.length && args.every((a, i) => a === d.spec.args[i]);
+    return same ? pid : null;
   }
 
   private async removePidFile(d: Supervised, pid: number): Promise<void> {

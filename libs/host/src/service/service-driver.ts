@@ -32,6 +32,11 @@ export interface ServiceStatus {
   lastExit: ServiceExit | null;
   /** Why the service is failed or what the supervisor is about to do, for the UI. */
   message: string | null;
+  /**
+   * The daemon runs (pid) but this run of the app did not start it: a previous run was killed and
+   * left it behind. It is not supervised (no reload, no restart); startEnabled stops it.
+   */
+  orphan?: boolean;
 }
 
 export type ServiceEventType =

@@ -1,4 +1,4 @@
-import type { DaemonExitInfo, DaemonProcess, ProcessHost, SpawnRequest } from '../service/process-host';
+import type { DaemonExitInfo, DaemonProcess, ProcessHost, ProcessInfo, SpawnRequest } from '../service/process-host';
 
 /** A pretend daemon: tests make it listen, print, and exit. */
 export class FakeProcess implements DaemonProcess {
@@ -43,6 +43,8 @@ export class FakeProcess implements DaemonProcess {
 export interface FakeOrphan {
   pid: number;
   env: Record<string, string>;
+  /** Its command line; empty when the test does not care. */
+  argv: string[];
   alive: boolean;
   /** Whether SIGTERM ends it (SIGKILL always does). */
   ignoresTerm: boolean;
@@ -73,8 +75,8 @@ export class FakeProcessHost implements ProcessHost {
     return proc;
   }
 
-  addProcess(env: Record<string, string>, options: { pid?: number; ignoresTerm?: boolean } = {}): FakeOrphan {
-    const orphan: FakeOrphan = { pid: options.pid ?? this.nextPid++, env, alive: true, ignoresTerm: options.ignoresTerm ?? false };
+  addProcess(env: Record<string, string>, options: { pid?: number; ignoresTerm?: boolean; argv?: string[] } = {}): FakeOrphan {
+    const orphan: FakeOrphan = { pid: options.pid ?? this.nextPid++, env, argv: options.argv ?? [], alive: true, ignoresTerm: options.ignoresTerm ?? false };
     this.others.set(orphan.pid, orphan);
     return orphan;
   }
@@ -110,6 +112,13 @@ export class FakeProcessHost implements ProcessHost {
     const spawned = this.spawned.filter((p) => p.alive && p.request.env[name] === value).map((p) => p.pid);
     const others = [...this.others.values()].filter((o) => o.alive && o.env[name] === value).map((o) => o.pid);
     return [...spawned, ...others].sort((a, b) => a - b);
+  }
+
+  async inspect(pid: number): Promise<ProcessInfo | null> {
+    const proc = this.spawned.find((p) => p.pid === pid && p.alive);
+    if (proc) return { argv: [`/usr/sbin/${proc.request.command}`, ...proc.request.args], env: { ...proc.request.env } };
+    const other = this.others.get(pid);
+    return other?.alive ? { argv: [...other.argv], env: { ...other.env } } : null;
   }
 
   async tcpConnect(_host: string, port: number): Promise<boolean> {

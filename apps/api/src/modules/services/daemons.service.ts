@@ -201,7 +201,9 @@ export class DaemonsService implements DaemonReloader, OnApplicationShutdown {
     }
     const before = await this.driver.status(service);
     const portChanged = this.applyPorts(service, settings);
-    if (before.state !== 'running' && !options.restart) return { outcome: 'not-running' };
+    // An orphan of a previous run is not ours to reload: the start-up reconcile replaces it with a
+    // fresh daemon, which reads the files written now.
+    if ((before.state !== 'running' || before.orphan) && !options.restart) return { outcome: 'not-running' };
     try {
       // A daemon binds its port at start; a new port needs a restart, anything else a reload.
       if (portChanged || options.restart) {
