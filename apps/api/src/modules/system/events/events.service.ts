@@ -25,20 +25,29 @@ export class EventsService implements OnModuleInit, OnApplicationShutdown {
   private readonly log = new Logger('events');
   private readonly listeners = new Set<Listener>();
   private subscriber: Redis | undefined;
-  private subscribed = false;
+  private state: 'off' | 'connecting' | 'subscribed' | 'failed' = 'off';
 
   constructor(private readonly cache: CacheService) {}
+
+  /**
+   * Whether this instance hears the Redis event channel. Only `subscribed` sends events through
+   * Redis; otherwise they go to this instance's listeners directly, so none is lost.
+   */
+  get redisSubscription(): 'off' | 'connecting' | 'subscribed' | 'failed' {
+    return this.state;
+  }
 
   onModuleInit(): void {
     const store = this.cache.redisStore;
     if (!store) return;
+    this.state = 'connecting';
     this.subscriber = store.client.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
     this.subscriber.on('error', () => undefined);
-    this.subscriber.on('ready', () => {
-      this.subscribed = true;
-    });
+    // Subscribed only once Redis says so, on every (re)connect: a connection that is up but not
+    // subscribed (refused by an ACL, say) would swallow every event published through it.
+    this.subscriber.on('ready', () => void this.listen());
     this.subscriber.on('close', () => {
-      this.subscribed = false;
+      if (this.state === 'subscribed') this.state = 'connecting';
     });
     this.subscriber.on('message', (_channel: string, raw: string) => {
       try {
@@ -47,7 +56,21 @@ export class EventsService implements OnModuleInit, OnApplicationShutdown {
         this.log.warn({ err: (err as Error).message }, 'dropped a malformed event');
       }
     });
-    void this.subscriber.subscribe(this.cache.redisChannel(CHANNEL)).catch(() => undefined);
+  }
+
+  private async listen(): Promise<void> {
+    const subscriber = this.subscriber;
+    if (!subscriber) return;
+    try {
+      await subscriber.subscribe(this.cache.redisChannel(CHANNEL));
+      this.state = 'subscribed';
+    } catch (err) {
+      this.state = 'failed';
+      this.log.error(
+        { err: (err as Error).message },
+        'could not subscribe to the Redis event channel: events now reach only this instance’s clients and alerts; other instances do not see them (retried at the next reconnect)',
+      );
+    }
   }
 
   subscribe(listener: Listener): () => void {
@@ -58,7 +81,7 @@ export class EventsService implements OnModuleInit, OnApplicationShutdown {
   publish(event: AppEvent): void {
     const full: Required<AppEvent> = { ...event, at: event.at ?? new Date().toISOString() };
     const store = this.cache.redisStore;
-    if (store && this.subscribed && store.client.status === 'ready') {
+    if (store && this.state === 'subscribed' && store.client.status === 'ready') {
       store.client.publish(this.cache.redisChannel(CHANNEL), JSON.stringify(full)).catch(() => this.dispatch(full));
       return;
     }
