@@ -30,13 +30,22 @@ export class DatasetUsageService implements OnApplicationBootstrap, OnApplicatio
     this.db.onReady(() => {
       if (this.stopped) return;
       // Not at once: the start of the app has better things to do than walk every dataset.
-      this.startTimer = setTimeout(() => void this.measureAll(), Math.min(60_000, this.options.usageRefreshMs));
+      this.startTimer = setTimeout(() => void this.scheduledPass(), Math.min(60_000, this.options.usageRefreshMs));
       this.startTimer.unref();
-      this.timer = setInterval(() => void this.measureAll(), this.options.usageRefreshMs);
+      this.timer = setInterval(() => void this.scheduledPass(), this.options.usageRefreshMs);
       this.timer.unref();
     });
   }
 
+  private async scheduledPass(): Promise<void> {
+    try {
+      await this.measureAll();
+    } catch (err) {
+      this.log.error({ err: (err as Error).message }, 'dataset usage pass failed: no dataset was measured and soft quotas are not enforced until a pass succeeds');
+    }
+  }
+
+  /** One pass over every dataset. Rejects when the datasets cannot be listed: that is not "no datasets". */
   measureAll(): Promise<void> {
     this.running ??= this.pass().finally(() => {
       this.running = null;
@@ -45,7 +54,7 @@ export class DatasetUsageService implements OnApplicationBootstrap, OnApplicatio
   }
 
   private async pass(): Promise<void> {
-    for (const d of await this.datasets.all().catch(() => [])) {
+    for (const d of await this.datasets.all()) {
       if (this.shutdown.signal.aborted) return;
       try {
         const ctx = await this.datasets.context(d.id);
