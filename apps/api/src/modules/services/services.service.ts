@@ -87,6 +87,9 @@ export class ServicesService {
       await this.engine.apply(id, { reason: `before ${action}` });
     }
     await this.daemons.control(id, action, settings);
+    // Disabled means stopped now as well as not started at boot, like `systemctl disable --now`;
+    // a stop is idempotent and also cancels a pending restart of a failed daemon.
+    if (action === 'disable') await this.daemons.control(id, 'stop', settings);
     return this.get(id);
   }
 
