@@ -185,7 +185,9 @@ describe('system metrics', () => {
 
   it('feeds the detailed health check from the same figures', async () => {
     const res = await app.request<DetailedHealth>({ url: '/api/system/health/detailed', token });
-    expect(res.status).toBe(200);
+    // A failed daemon makes the box unhealthy, and an unhealthy answer is a 503 (docs/services.md).
+    expect(res.status).toBe(503);
+    expect(res.body.status).toBe('unhealthy');
     expect(res.body.checks.services).toMatchObject({ status: 'unhealthy', services: { smb: 'running', ftp: 'failed', nfs: 'unavailable' }, message: 'failed: ftp' });
     expect(res.body.checks.storage).toMatchObject({ status: 'degraded', pools: 50, degraded: 1, message: 'pool7: not mounted' });
   });

@@ -2,15 +2,17 @@ import { Controller, Res } from '@nestjs/common';
 import { healthApi, type DetailedHealth, type HealthSummary, type ProbeResponse } from '@moxnas/contracts';
 import type { FastifyReply } from 'fastify';
 import { Route } from '../http/route.decorator';
-import { HealthService } from './health.service';
+import { healthHttpStatus, HealthService } from './health.service';
 
 @Controller()
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
   @Route(healthApi.summary)
-  summary(): Promise<HealthSummary> {
-    return this.health.summary();
+  async summary(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthSummary> {
+    const summary = await this.health.summary();
+    void reply.status(healthHttpStatus(summary.status));
+    return summary;
   }
 
   @Route(healthApi.live)
@@ -26,7 +28,9 @@ export class HealthController {
   }
 
   @Route(healthApi.detailed)
-  detailed(): Promise<DetailedHealth> {
-    return this.health.detailed();
+  async detailed(@Res({ passthrough: true }) reply: FastifyReply): Promise<DetailedHealth> {
+    const detailed = await this.health.detailed();
+    void reply.status(healthHttpStatus(detailed.status));
+    return detailed;
   }
 }
