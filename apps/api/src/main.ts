@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createApp } from './core/bootstrap';
 import { ConfigError, loadConfig, type AppConfig } from './core/config/config';
+import { DataDirLockedError } from './core/database/data-dir-lock';
 
 async function main(): Promise<void> {
   let config: AppConfig;
@@ -21,6 +22,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof DataDirLockedError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`MoxNAS failed to start: ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);
 });

@@ -11,6 +11,7 @@ import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { fastify as createFastify, LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AppModule } from '../app.module';
 import type { AppConfig } from './config/config';
+import { DataDirLock } from './database/data-dir-lock';
 import { AllExceptionsFilter } from './errors/exception.filter';
 import { createLogger, PinoNestLogger, requestIdFrom, type Logger } from './logging/logger';
 import { MetricsService } from './metrics/metrics.service';
@@ -21,6 +22,20 @@ import { openApiDocument } from './openapi/openapi';
  * the API through here, so they run the same stack.
  */
 export async function createApp(config: AppConfig, logger: Logger = createLogger(config.logLevel)): Promise<NestFastifyApplication> {
+  // First, before the embedded database or any daemon state is touched: one server per data dir.
+  const lock = config.role === 'server' ? await DataDirLock.acquire(config.dataDir) : null;
+  try {
+    const app = await buildApp(config, logger);
+    // onClose runs after the shutdown hooks (the embedded database is closed by then).
+    if (lock) app.getHttpAdapter().getInstance().addHook('onClose', () => lock.release());
+    return app;
+  } catch (err) {
+    await lock?.release();
+    throw err;
+  }
+}
+
+async function buildApp(config: AppConfig, logger: Logger): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),

@@ -120,7 +120,8 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
    * pool: under load every pooled connection is busy, and a probe queued behind them timed out and
    * turned a busy but healthy API unready. The question is whether the database answers, not how
    * long the pool queue is. Probes that arrive while one is in flight share its answer (one client
-   * runs one query at a time).
+   * runs one query at a time). With the embedded database it also checks that the socket file the
+   * pool connects through still leads to this server.
    */
   ping(timeoutMs = 2000): Promise<void> {
     if (!this.dataSource.isInitialized) return Promise.reject(new Error(this.lastError ?? 'not connected yet'));
@@ -132,7 +133,11 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.probeConnection().then((client) => client.query('SELECT 1')),
+        // The probe's connection is open already; the pool's next one goes through the socket file.
+        (async () => {
+          await this.embedded?.checkSocket();
+          await (await this.probeConnection()).query('SELECT 1');
+        })(),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
         }),

@@ -18,6 +18,9 @@ const SOCKET_PORT = 5432;
 export class EmbeddedPostgres {
   private db: PGlite | undefined;
   private server: PgliteWireServer | undefined;
+  private socketPath: string | undefined;
+  /** Inode of the socket our server bound: the file new connections (the pool's) reach. */
+  private socketInode: number | undefined;
 
   constructor(
     private readonly dataDir: string | null,
@@ -36,7 +39,25 @@ export class EmbeddedPostgres {
     });
     this.server = new PgliteWireServer(this.db, socketPath, this.maxConnections);
     await this.server.start();
+    this.socketPath = socketPath;
+    this.socketInode = (await fs.stat(socketPath)).ino;
     return { socketDir: this.socketDir, port: SOCKET_PORT };
+  }
+
+  /**
+   * Throws unless the socket file is still the one this server listens on. Connections already open
+   * keep working when the file is removed or replaced (a second server on the same data dir did
+   * that), but every new pooled connection then misses this server: the readiness probe must see it.
+   */
+  async checkSocket(): Promise<void> {
+    if (!this.socketPath || this.socketInode === undefined) throw new Error('the embedded database is not started');
+    let ino: number;
+    try {
+      ino = (await fs.stat(this.socketPath)).ino;
+    } catch (err) {
+      throw new Error(`the embedded database socket ${this.socketPath} is gone (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); new connections cannot reach the database`);
+    }
+    if (ino !== this.socketInode) throw new Error(`the embedded database socket ${this.socketPath} was replaced by another process; new connections do not reach this server`);
   }
 
   /** A tarball of the whole database, for test templates. */
@@ -50,5 +71,6 @@ export class EmbeddedPostgres {
     await this.db?.close();
     this.server = undefined;
     this.db = undefined;
+    this.socketInode = undefined;
   }
 }
