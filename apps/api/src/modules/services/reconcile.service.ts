@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import type { ServiceId } from '@moxnas/contracts';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
 import { DatabaseService } from '../../core/database/database.service';
+import { HealthService, type ReadinessGate } from '../../core/health/health.service';
+import { AlertsService } from '../system/alerts/alerts.service';
 import { EventsService } from '../system/events/events.service';
 import { ApplyEngine } from './apply/apply-engine';
 import { DaemonsService } from './daemons.service';
@@ -13,17 +15,28 @@ type HostReconciler = () => Promise<void>;
 export interface ReconcileReport {
   services: Record<string, { ok: boolean; message: string | null }>;
   started: Record<string, { ok: boolean; error?: string }>;
+  /** Everything that went wrong, one line each (empty when the host now matches the database). */
+  problems: string[];
 }
+
+const ALERT_KEY = 'reconcile.failed:host';
+const PENDING = 'the start-up reconcile has not finished: the host is being brought in line with the database';
 
 /**
  * Rebuilds the host from the database, idempotently: other modules' host state first (accounts,
  * directories — registered through `register`), then every managed config file, then the enabled
  * daemons. Runs once the database is ready in the server, and from `moxnas reconcile`.
+ *
+ * The server is not ready until the start-up run has finished: an apply writes its files before its
+ * transaction commits, so a crash in between leaves files (and a daemon serving them) ahead of the
+ * database, and only this run puts them back. A part that fails does not hold readiness (the admin
+ * needs the API to fix it): it raises the `reconcile.failed` alert and degrades the detailed health.
  */
 @Injectable()
 export class ReconcileService implements OnApplicationBootstrap {
   private readonly log = new Logger('reconcile');
   private readonly reconcilers: Array<{ name: string; run: HostReconciler }> = [];
+  private startup: ReadinessGate = { ready: false, message: PENDING };
 
   constructor(
     private readonly engine: ApplyEngine,
@@ -32,6 +45,8 @@ export class ReconcileService implements OnApplicationBootstrap {
     private readonly settings: SettingsStore,
     private readonly db: DatabaseService,
     private readonly events: EventsService,
+    private readonly alerts: AlertsService,
+    private readonly health: HealthService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -42,20 +57,62 @@ export class ReconcileService implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (this.config.role !== 'server') return;
-    this.db.onReady(async () => {
+    this.health.gate('reconcile', () => this.startup);
+    this.db.onReady(() => this.startupReconcile());
+  }
+
+  /** The start-up run; readiness waits for it, whatever its outcome. */
+  private async startupReconcile(): Promise<void> {
+    let problems: string[];
+    try {
       const report = await this.reconcile({ startDaemons: true });
-      this.log.log({ report }, 'reconciled the host with the database');
-    });
+      problems = report.problems;
+      if (problems.length) this.log.error({ report }, 'the start-up reconcile left problems');
+      else this.log.log({ report }, 'reconciled the host with the database');
+    } catch (err) {
+      problems = [`the start-up reconcile failed: ${(err as Error).message}`];
+      this.log.error({ err }, 'the start-up reconcile failed');
+    }
+    await this.report(problems);
+    this.startup = problems.length ? { ready: true, problem: `start-up reconcile: ${problems.join('; ')}` } : { ready: true };
+  }
+
+  /** Raises the reconcile alert for problems, clears it after a clean run. */
+  private async report(problems: string[]): Promise<void> {
+    try {
+      if (!problems.length) {
+        await this.alerts.clear(ALERT_KEY);
+        return;
+      }
+      await this.alerts.raise({
+        class: 'reconcile.failed',
+        key: ALERT_KEY,
+        severity: 'critical',
+        kind: 'condition',
+        title: 'The host could not be brought fully in line with the database',
+        message: `${problems.join('; ')}. Fix the cause and run "moxnas reconcile" (or restart MoxNAS); this clears after a clean run.`,
+        source: 'services',
+        data: { problems },
+      });
+    } catch (err) {
+      this.log.error({ err, problems }, 'could not raise the reconcile alert');
+    }
   }
 
   async reconcile(options: { startDaemons: boolean }): Promise<ReconcileReport> {
-    const report: ReconcileReport = { services: {}, started: {} };
+    const report: ReconcileReport = { services: {}, started: {}, problems: [] };
+    const problem = (part: string, err: unknown) => {
+      const fields = (err as { fieldErrors?: Array<{ message: string }> }).fieldErrors ?? [];
+      const message = [(err as Error).message, ...fields.map((f) => f.message)].join(' ');
+      report.problems.push(`${part}: ${message}`);
+      this.log.error({ err, part }, 'reconcile step failed');
+      return message;
+    };
     for (const r of this.reconcilers) {
       try {
         await r.run();
       } catch (err) {
-        this.log.error({ err: (err as Error).message, part: r.name }, 'reconcile step failed');
-        report.services[r.name] = { ok: false, message: (err as Error).message };
+        report.services[r.name] = { ok: false, message: problem(r.name, err) };
       }
     }
     for (const service of this.engine.registered()) {
@@ -63,19 +120,29 @@ export class ReconcileService implements OnApplicationBootstrap {
         const { result } = await this.engine.apply(service, { reason: 'reconcile' });
         report.services[service] = { ok: true, message: result.message };
       } catch (err) {
-        const fields = (err as { fieldErrors?: Array<{ message: string }> }).fieldErrors ?? [];
-        report.services[service] = { ok: false, message: [(err as Error).message, ...fields.map((f) => f.message)].join(' ') };
+        report.services[service] = { ok: false, message: problem(service, err) };
         this.events.publish({ type: 'apply.failed', access: 'operator', data: { service, message: `reconcile: ${(err as Error).message}` } });
       }
     }
     if (options.startDaemons) {
       for (const service of ['smb', 'ftp'] as ServiceId[]) {
         if (!this.daemons.capabilityOf(service).available) continue;
-        await this.daemons.prepare(service, await this.settings.get(this.db.dataSource.manager, service)).catch(() => undefined);
+        try {
+          await this.daemons.prepare(service, await this.settings.get(this.db.dataSource.manager, service));
+        } catch (err) {
+          problem(`preparing ${service}`, err);
+        }
       }
+      // Stops what a previous run left running (it may serve files the database never committed)
+      // and starts the enabled daemons afresh on the files just written.
       report.started = await this.daemons.driver.startEnabled();
+      for (const [service, r] of Object.entries(report.started)) if (!r.ok) report.problems.push(`starting ${service}: ${r.error}`);
     }
-    await this.drift.checkAll().catch(() => undefined);
+    try {
+      await this.drift.checkAll();
+    } catch (err) {
+      problem('drift check', err);
+    }
     return report;
   }
 }
