@@ -1,4 +1,4 @@
-import { PROBED_BINARIES, type Fact, type HostCapabilities, type ProbedBinary } from '@moxnas/host';
+import { nfsServerFix, PROBED_BINARIES, type Fact, type HostCapabilities, type ProbedBinary } from '@moxnas/host';
 import { hostChecks } from './doctor';
 
 const yes: Fact<boolean> = { value: true, reason: 'yes' };
@@ -55,8 +55,13 @@ describe('doctor host checks', () => {
     expect(checks['nfsd'].fix).toContain('moxnas-ct.sh --nfs');
   });
 
-  it('passes on the probe fix for a privileged LXC without nfsd', () => {
-    expect(byId(caps({ nfsd: false }))['nfsd'].fix).toBe('modprobe nfsd');
+  it('gives the one NFS fix text the capabilities list and the services show (nfsServerFix)', () => {
+    for (const type of ['lxc', 'docker', 'other', 'none'] as const) {
+      for (const unprivileged of [false, true]) {
+        expect({ type, unprivileged, fix: byId(caps({ nfsd: false, type, unprivileged }))['nfsd'].fix }).toEqual({ type, unprivileged, fix: nfsServerFix({ type, unprivileged }) });
+      }
+    }
+    expect(byId(caps({ nfsd: false }))['nfsd'].fix).toContain('modprobe nfsd');
   });
 
   it('reports the process driver when systemd is not PID 1', () => {

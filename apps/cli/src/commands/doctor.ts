@@ -1,4 +1,4 @@
-import { probeHost, type HostCapabilities, type ProbedBinary } from '@moxnas/host';
+import { nfsServerFix, probeHost, type HostCapabilities, type ProbedBinary } from '@moxnas/host';
 import { ConfigError, loadConfig, type AppConfig } from '../api';
 import { EXIT, type CliCommand } from '../command';
 import { parseFlags } from '../lib/args';
@@ -66,10 +66,8 @@ export function hostChecks(caps: HostCapabilities, dataDir: { path: string; stat
           title: 'Kernel NFS server',
           status: 'warn',
           detail: caps.kernelNfsd.reason,
-          fix:
-            type === 'lxc' && unprivileged
-              ? 'an unprivileged container cannot serve NFS: on the Proxmox host, create a privileged one with scripts/pve/moxnas-ct.sh --nfs'
-              : (caps.kernelNfsd.fix ?? 'modprobe nfsd on the host'),
+          // The same text as the capabilities list and the services' status.
+          fix: nfsServerFix({ type, unprivileged }),
         },
   );
   checks.push(

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { PROBED_BINARIES, probeHost } from './host-probe';
+import { nfsServerFix } from './nfs-server-fix';
 
 const tree = (name: string) => path.join(__dirname, '__fixtures__', name);
 
@@ -14,6 +15,8 @@ describe('probeHost', () => {
     expect(caps.container.unprivileged.fix).toContain('--unprivileged 0');
     expect(caps.kernelNfsd.value).toBe(false);
     expect(caps.kernelNfsd.fix).toContain('modprobe nfsd');
+    // The services' status shows this fix: the same text as the capabilities and `moxnas doctor`.
+    expect(caps.kernelNfsd.fix).toBe(nfsServerFix({ type: 'lxc', unprivileged: true }));
     expect(caps.zfsDevice.value).toBe(false);
     expect(caps.zfsDevice.fix).toContain('/etc/pve/lxc/<vmid>.conf');
   });

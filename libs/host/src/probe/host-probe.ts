@@ -1,6 +1,7 @@
 import { constants, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { SEARCH_PATH } from '../command/command-runner';
+import { nfsServerFix } from './nfs-server-fix';
 
 /** A detected fact with the reason the UI shows, and the host-side fix when it is missing. */
 export interface Fact<T> {
@@ -113,6 +114,7 @@ export async function probeHost(options: ProbeOptions = {}): Promise<HostCapabil
     probeZfsDevice(reader),
   ]);
   const binaries = Object.fromEntries(names.map((name, i) => [name, binaryFacts[i]])) as Record<ProbedBinary, Fact<boolean>>;
+  if (!kernelNfsd.value) kernelNfsd.fix = nfsServerFix({ type: containerType.value, unprivileged: unprivileged.value });
   return { root, systemdPid1, binaries, kernelNfsd, container: { type: containerType, unprivileged }, zfsDevice };
 }
 
@@ -164,9 +166,7 @@ async function probeKernelNfsd(reader: RootedReader): Promise<Fact<boolean>> {
   return {
     value: false,
     reason: 'the nfsd file system is neither mounted (/proc/fs/nfsd/exports) nor registered in /proc/filesystems: this kernel/container cannot serve NFS',
-    fix:
-      'on the Proxmox host run `modprobe nfsd`, use a privileged container (unprivileged: 0) and add ' +
-      '`lxc.apparmor.profile: lxc-container-default-with-nfsd` to /etc/pve/lxc/<vmid>.conf, then restart the container',
+    // The fix depends on the container (nfsServerFix), set by probeHost once that is known.
   };
 }
 

@@ -1,4 +1,4 @@
-import { PROBED_BINARIES, type Fact, type HostCapabilities, type ProbedBinary } from '@moxnas/host';
+import { nfsServerFix, PROBED_BINARIES, type Fact, type HostCapabilities, type ProbedBinary } from '@moxnas/host';
 import { hostCapabilityEntries, hostIdRange, idmapAdvice, type ProbeResult } from './host-capabilities';
 
 function yes(reason = 'ok'): Fact<boolean> {
@@ -52,6 +52,16 @@ describe('hostCapabilityEntries', () => {
     expect(e['nfs'].fix).toContain('pct restore <vmid> <archive> --unprivileged 0');
     expect(e['nfs'].fix).toContain('lxc.apparmor.raw: mount fstype=nfsd,');
     expect(e['nfs'].fix).toContain('modprobe nfsd');
+  });
+
+  it('gives the one NFS fix text the services and `moxnas doctor` show too (nfsServerFix)', () => {
+    for (const type of ['lxc', 'docker', 'other', 'none'] as const) {
+      for (const unprivileged of [false, true]) {
+        const container = { type: { value: type, reason: type }, unprivileged: unprivileged ? yes('uid 0 is mapped') : no('identity map') };
+        const e = byId(probe(host({ container }), { nfsServer: no('no nfsd') }));
+        expect({ type, unprivileged, fix: e['nfs'].fix }).toEqual({ type, unprivileged, fix: nfsServerFix({ type, unprivileged }) });
+      }
+    }
   });
 
   it('names the kernel and the container runtime when nfsd is missing', () => {

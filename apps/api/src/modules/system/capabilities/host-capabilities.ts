@@ -1,5 +1,5 @@
 import type { CapabilityEntry } from '@moxnas/contracts';
-import type { Fact, HostCapabilities, ProbedBinary } from '@moxnas/host';
+import { nfsServerFix, type Fact, type HostCapabilities, type ProbedBinary } from '@moxnas/host';
 
 /** What the probes found, as the capability rules read it. */
 export interface ProbeResult {
@@ -62,35 +62,13 @@ export function idmapAdvice(range: { base: number; count: number }): string {
   );
 }
 
-const NFSD_APPARMOR =
-  'allow the nfsd mounts in /etc/pve/lxc/<vmid>.conf with `lxc.apparmor.raw: mount fstype=nfsd,` and `lxc.apparmor.raw: mount fstype=rpc_pipefs,`';
-const NFSD_MODULE = '`modprobe nfsd` (and `echo nfsd > /etc/modules-load.d/nfsd.conf` so it loads at boot)';
-
 function nfsEntry(p: ProbeResult): Entry {
-  const type = p.host.container.type.value;
-  const unprivileged = p.host.container.unprivileged.value;
   const label = 'NFS shares';
-  if (unprivileged) {
-    const fix =
-      type === 'lxc'
-        ? 'An unprivileged container cannot be made privileged in place (`pct set` refuses to change the read-only `unprivileged` option). ' +
-          'On the Proxmox host back it up and restore it privileged: `vzdump <vmid> --mode stop --storage <storage>` then ' +
-          `\`pct restore <vmid> <archive> --unprivileged 0 --force\`; then ${NFSD_APPARMOR}, run ${NFSD_MODULE} on the host and \`pct reboot <vmid>\`. ` +
-          '(`features: mount=nfs` only lets a container mount NFS as a client; it does not make it a server.)'
-        : 'Run the container without a user namespace (no userns remapping) and with `--privileged`, with the nfsd module loaded on the host.';
+  const fix = nfsServerFix({ type: p.host.container.type.value, unprivileged: p.host.container.unprivileged.value });
+  if (p.host.container.unprivileged.value) {
     return entry('nfs', 'nfs', label, false, `${p.host.container.unprivileged.reason}: the kernel NFS server does not run inside a user namespace.`, fix);
   }
-  if (!p.nfsServer.value) {
-    const fix =
-      type === 'lxc'
-        ? `On the Proxmox host run ${NFSD_MODULE}; the container must be privileged, and ${NFSD_APPARMOR}; then \`pct reboot <vmid>\`.`
-        : type === 'docker'
-          ? `On the Docker host run ${NFSD_MODULE}, and run this container with \`--privileged\` (or \`--cap-add SYS_ADMIN\` plus an AppArmor profile that allows mounting nfsd).`
-          : type === 'other'
-            ? `On the container host run ${NFSD_MODULE}, and let this container mount the nfsd and rpc_pipefs file systems.`
-            : `Run ${NFSD_MODULE}. If the module does not exist, boot a kernel built with CONFIG_NFSD (Debian's and Proxmox's kernels are).`;
-    return entry('nfs', 'nfs', label, false, p.nfsServer.reason, fix);
-  }
+  if (!p.nfsServer.value) return entry('nfs', 'nfs', label, false, p.nfsServer.reason, fix);
   const m = missing(p.host, ['exportfs', 'rpc.mountd']);
   if (m.names.length) return entry('nfs', 'nfs', label, false, `The NFS server tools are not installed (${m.names.join(', ')} missing).`, m.fix);
   if (!p.host.root.value) return entry('nfs', 'nfs', label, false, p.host.root.reason, ROOT_FIX);
