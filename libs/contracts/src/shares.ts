@@ -80,6 +80,17 @@ export const SmbTimeMachine = z
   .object({ maxSize: SizeWithUnit.nullable().default(null).describe('Most Time Machine may use, such as 500G; null = no cap.') })
   .describe('Advertise the share as a macOS Time Machine destination (vfs_fruit).');
 
+/**
+ * How Samba combines `hosts allow` and `hosts deny` (lib/util/access.c): an allow list alone
+ * admits only its clients; once a deny list is set, a client on neither list is admitted too. The
+ * API describes the fields and the dashboard's SMB form shows the hints with these words.
+ */
+export const SMB_HOSTS_HINT = {
+  allow:
+    'Clients that may connect; empty = any. Alone it admits only these, but once Hosts deny is set a client on neither list may connect too; to admit only these, also put 0.0.0.0/0 and ::/0 in Hosts deny.',
+  deny: 'Clients that may not connect, unless they are also in Hosts allow (allow wins).',
+} as const;
+
 const smbBase = z.object({
   name: SmbShareName,
   comment: ShareComment.nullable(),
@@ -92,8 +103,8 @@ const smbBase = z.object({
   validGroups: GroupNameList.describe('Groups whose members may connect.'),
   writeUsers: UserNameList.describe('Users who may write even when the share is read-only (`write list`).'),
   writeGroups: GroupNameList.describe('Groups whose members may write even when the share is read-only.'),
-  hostsAllow: HostAccessList.describe('Only these clients may connect; empty = any.'),
-  hostsDeny: HostAccessList.describe('These clients may not connect.'),
+  hostsAllow: HostAccessList.describe(SMB_HOSTS_HINT.allow),
+  hostsDeny: HostAccessList.describe(SMB_HOSTS_HINT.deny),
   createMask: OctalMask.nullable().describe('Most permissions a new file gets; null = Samba’s default (0744).'),
   directoryMask: OctalMask.nullable().describe('Most permissions a new directory gets; null = Samba’s default (0755).'),
   forceUser: PosixUserName.nullable().describe('Every file operation runs as this user.'),

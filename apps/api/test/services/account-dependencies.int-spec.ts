@@ -118,10 +118,7 @@ describe('account changes re-apply the services rendered from them', () => {
     const hank = await makeUser(app, { groupIds: [await groupId(team)] });
     const revisions = await app.api<RevisionSummary[]>('GET', '/api/services/ftp/revisions');
     const ofChange = revisions.body.filter((r) => r.message === `user ${hank} created`);
-    expect(ofChange.map((r) => [r.path, r.result]).sort()).toEqual([
-      [path.join(paths.vsftpdUserDir, hank), 'applied'],
-      [paths.vsftpdUserList, 'applied'],
-    ]);
+    expect(ofChange.map((r) => `${r.result} ${r.path}`).sort()).toEqual([`applied ${paths.vsftpdUserList}`, `applied ${path.join(paths.vsftpdUserDir, hank)}`].sort());
   });
 
   it('renaming a group carries into smb.conf and the FTP share; deleting a group a share names is refused and changes nothing', async () => {

@@ -113,6 +113,27 @@ function smbList(value: string): string[] {
   return items;
 }
 
+/**
+ * A `hosts allow`/`hosts deny` entry in the contract's form. Samba also takes an IPv4 prefix
+ * (`192.168.1.` = the addresses starting so) and an address/netmask (`192.168.1.0/255.255.255.0`);
+ * both are the same network as a CIDR, which is what MoxNAS writes. Anything else is carried as
+ * written (a hostname passes; an unknown form fails the grammar, so the share is refused, never widened).
+ */
+export function smbHostEntry(entry: string): string {
+  const octet = (v: string) => /^\d{1,3}$/.test(v) && Number(v) <= 255;
+  const prefix = /^((?:\d{1,3}\.){1,3})$/.exec(entry);
+  if (prefix) {
+    const parts = prefix[1].slice(0, -1).split('.');
+    if (parts.every(octet)) return `${[...parts, ...Array(4 - parts.length).fill('0')].join('.')}/${parts.length * 8}`;
+  }
+  const masked = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,3}(?:\.\d{1,3}){3})$/.exec(entry);
+  if (masked && masked[1].split('.').every(octet) && masked[2].split('.').every(octet)) {
+    const bits = masked[2].split('.').map((o) => Number(o).toString(2).padStart(8, '0')).join('');
+    if (/^1*0*$/.test(bits)) return `${masked[1]}/${bits.indexOf('0') === -1 ? 32 : bits.indexOf('0')}`;
+  }
+  return entry;
+}
+
 /** `alice @staff +media` → users and groups. `&netgroup` and other forms stay users (and fail the grammar). */
 function usersAndGroups(value: string): { users: string[]; groups: string[] } {
   const users: string[] = [];
@@ -204,9 +225,9 @@ class SmbImporter {
     const writers = literal('writeList');
     if (writers !== undefined) ({ users: share.writeUsers, groups: share.writeGroups } = usersAndGroups(writers));
     const allow = literal('hostsAllow');
-    if (allow !== undefined) share.hostsAllow = smbList(allow);
+    if (allow !== undefined) share.hostsAllow = [...new Set(smbList(allow).map(smbHostEntry))];
     const deny = literal('hostsDeny');
-    if (deny !== undefined) share.hostsDeny = smbList(deny);
+    if (deny !== undefined) share.hostsDeny = [...new Set(smbList(deny).map(smbHostEntry))];
     const createMask = literal('createMask');
     if (createMask !== undefined) share.createMask = createMask;
     const directoryMask = literal('directoryMask');

@@ -1,7 +1,7 @@
 import Grid from '@mui/material/Grid';
 import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
-import { SmbShareCreate, SmbShareUpdate, type SmbPresetId, type SmbShare, type SmbShareMutation } from '@moxnas/contracts';
+import { SMB_HOSTS_HINT, SmbShareCreate, SmbShareUpdate, type SmbPresetId, type SmbShare, type SmbShareMutation } from '@moxnas/contracts';
 import type { ReactNode } from 'react';
 import { useWatch, type Control, type FieldPath } from 'react-hook-form';
 import type { z } from 'zod';
@@ -83,10 +83,10 @@ function SmbFields({ control, presetPicker }: { control: Control<Values>; preset
             groups={{ name: 'writeGroups', label: 'Write list: groups', helperText: WRITE_LIST_HINT }}
           />
           <Grid size={{ xs: 12, sm: 6 }}>
-            <FormListField control={control} name="hostsAllow" label="Hosts allow" fullWidth helperText="Addresses or networks (192.168.1.0/24); empty: any" />
+            <FormListField control={control} name="hostsAllow" label="Hosts allow" fullWidth helperText={SMB_HOSTS_HINT.allow} />
           </Grid>
           <Grid size={{ xs: 12, sm: 6 }}>
-            <FormListField control={control} name="hostsDeny" label="Hosts deny" fullWidth helperText="Clients refused" />
+            <FormListField control={control} name="hostsDeny" label="Hosts deny" fullWidth helperText={SMB_HOSTS_HINT.deny} />
           </Grid>
           <Grid size={12}>
             <FormSwitch control={control} name="guestOk" label="Guest access" helperText="Anyone may connect without a password, as the guest account" />
