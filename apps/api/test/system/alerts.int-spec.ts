@@ -435,12 +435,13 @@ describe('alerts', () => {
       expect((await active()).some((a) => a.key === 'service.flapping:ftp')).toBe(false);
     });
 
-    it('turns drift, quota and degraded-pool events into alerts and clears them', async () => {
+    it('turns drift and quota events and degraded-pool figures into alerts and clears them', async () => {
       publish('service.drift', { service: 'ftp', drifted: true, files: [{ path: '/etc/vsftpd.conf', drifted: true, diff: '-a\n+b' }] });
       publish('quota.exceeded', { dataset: 'tank/home', usedBytes: 2048, quotaBytes: 1024 });
-      publish('pool.degraded', { pool: 'backup', degraded: true, reason: 'not mounted' });
-      publish('pool.usage', { pool: 'tank', usedBytes: 10, sizeBytes: 1000 });
       publish('quota.exceeded', { dataset: 42 });
+      extraPools = [{ name: 'backup', sizeBytes: 0, usedBytes: 0, freeBytes: 0, healthy: false, status: 'not mounted' }];
+      await collector.collectNow();
+      extraPools = [];
       await waitFor(active, (l) => ['config.drift:ftp', 'quota.exceeded:tank/home', 'pool.degraded:backup'].every((k) => l.some((a) => a.key === k)), 10_000);
       const list = await active();
       expect(list.find((a) => a.key === 'config.drift:ftp')!.message).toContain('/etc/vsftpd.conf');
@@ -456,27 +457,16 @@ describe('alerts', () => {
 
     it('understands the storage module’s own event shapes', async () => {
       const poolId = '00000000-0000-4000-8000-0000000000aa';
-      const media = (usedBytes: number, healthy: boolean): PoolFigures => ({ name: 'media', sizeBytes: 1000, usedBytes, freeBytes: 1000 - usedBytes, healthy, status: healthy ? null : 'not mounted' });
-      // The registry and the events describe the same pool, as they do when the storage module does both.
-      extraPools = [media(830, false)];
-      publish('pool.usage', { poolId, name: 'media', path: '/mnt/media', level: 'warning', previousLevel: 'ok', usedRatio: 0.83, warningPercent: 80, criticalPercent: 95 });
-      publish('pool.degraded', { poolId, name: 'media', path: '/mnt/media', severity: 'critical', problems: ['not mounted'] });
       publish('dataset.quota-exceeded', { datasetId: poolId, poolId, path: '/mnt/media/films', usedBytes: 3072, quotaBytes: 1024, quotaKind: 'soft', severity: 'warning' });
       publish('snapshot-task.failed', { taskId: 'task-1', name: 'hourly', jobId: poolId, error: 'zfs: out of space', severity: 'warning', at: new Date(now).toISOString() });
-      const keys = ['pool.usage:media', 'pool.degraded:media', 'quota.exceeded:/mnt/media/films', 'snapshot-task.failed:task-1'];
+      const keys = ['quota.exceeded:/mnt/media/films', 'snapshot-task.failed:task-1'];
       await waitFor(active, (l) => keys.every((k) => l.some((a) => a.key === k)), 10_000);
       const list = await active();
-      expect(list.find((a) => a.key === 'pool.usage:media')).toMatchObject({ severity: 'warning', title: 'Pool media is 83% full' });
-      expect(list.find((a) => a.key === 'pool.degraded:media')).toMatchObject({ severity: 'critical', message: 'not mounted' });
       expect(list.find((a) => a.key === 'quota.exceeded:/mnt/media/films')!.message).toBe('3.0 KiB used of a 1.0 KiB quota.');
       expect(list.find((a) => a.key === 'snapshot-task.failed:task-1')).toMatchObject({ title: 'Snapshot task hourly failed', message: 'zfs: out of space', kind: 'one-shot' });
 
-      extraPools = [media(100, true)];
-      publish('pool.usage', { poolId, name: 'media', path: '/mnt/media', level: 'ok', previousLevel: 'warning', usedRatio: 0.1, warningPercent: 80, criticalPercent: 95 });
-      publish('pool.recovered', { poolId, name: 'media', path: '/mnt/media' });
       publish('dataset.quota-ok', { datasetId: poolId, poolId, path: '/mnt/media/films', usedBytes: 10, quotaBytes: 1024, severity: 'info' });
-      await waitFor(active, (l) => !l.some((a) => keys.slice(0, 3).includes(a.key)), 10_000);
-      extraPools = [];
+      await waitFor(active, (l) => !l.some((a) => a.key === keys[0]), 10_000);
     });
 
     it('expires a one-shot lockout alert when the lock ends', async () => {
@@ -518,6 +508,100 @@ describe('alerts', () => {
       expect(counts.critical + counts.warning + counts.info).toBe(list.length);
       const snapshot = await collector.collectNow();
       expect(snapshot.alerts).toEqual(counts);
+    });
+  });
+
+  describe('pool alerts: one source, hysteresis, acknowledgement', () => {
+    const pool = (name: string, usedRatio: number, healthy = true): PoolFigures => ({
+      name,
+      sizeBytes: 1000,
+      usedBytes: Math.round(usedRatio * 1000),
+      freeBytes: 1000 - Math.round(usedRatio * 1000),
+      healthy,
+      status: healthy ? null : 'not mounted',
+    });
+    /** What the storage module publishes when its own (hysteresis-free) level for a pool changes. */
+    const storageLevel = (name: string, level: 'ok' | 'warning' | 'critical', usedRatio: number) =>
+      publish('pool.usage', { poolId: '00000000-0000-4000-8000-0000000000bb', name, path: `/mnt/${name}`, level, usedRatio, warningPercent: 80, criticalPercent: 95 });
+    const historyOf = async (key: string) => (await api<{ items: Alert[] }>('GET', `/api/system/alerts?state=all&pageSize=100&search=${encodeURIComponent(key)}`)).body.items.filter((a) => a.key === key);
+    afterEach(async () => {
+      extraPools = [];
+      await collector.collectNow();
+      await queue.drainNow();
+    });
+
+    it('raises once and never resolves while the figures swing around the threshold', async () => {
+      const key = 'pool.usage:full';
+      // Around the 80 % line, as a nearly full pool being written to and cleaned up moves; the
+      // storage module's own level follows the line exactly and says so each time.
+      const swing = [0.8, 0.795, 0.805, 0.79, 0.81, 0.785, 0.8, 0.79, 0.802, 0.781];
+      for (const ratio of swing) {
+        extraPools = [pool('full', ratio)];
+        storageLevel('full', ratio >= 0.8 ? 'warning' : 'ok', ratio);
+        await collector.collectNow();
+      }
+      await queue.drainNow();
+      expect(await historyOf(key)).toEqual([expect.objectContaining({ state: 'active', severity: 'warning' })]);
+      expect(webhook.on('/ok', 'alert.raised', key)).toHaveLength(1);
+      expect(webhook.on('/ok', 'alert.cleared', key)).toEqual([]);
+      expect(seen.filter((e) => e.type === 'alert.cleared' && (e.data as Alert).key === key)).toEqual([]);
+
+      // Below the threshold minus the margin (2 points) it resolves, once.
+      extraPools = [pool('full', 0.77)];
+      await collector.collectNow();
+      await waitFor(async () => webhook.on('/ok', 'alert.cleared', key).length, (n) => n >= 1, 10_000);
+      expect(await historyOf(key)).toEqual([expect.objectContaining({ state: 'cleared', clearReason: 'resolved' })]);
+    });
+
+    it('decides pool alerts from the storage figures only, so the storage events cannot contradict them', async () => {
+      extraPools = [pool('calm', 0.5), pool('busy', 0.85)];
+      await collector.collectNow();
+      storageLevel('calm', 'critical', 0.97);
+      storageLevel('busy', 'ok', 0.1);
+      publish('pool.degraded', { pool: 'calm', degraded: true, reason: 'not mounted' });
+      publish('pool.degraded', { poolId: '00000000-0000-4000-8000-0000000000bb', name: 'calm', path: '/mnt/calm', severity: 'critical', problems: ['not mounted'] });
+      publish('pool.recovered', { name: 'busy' });
+      await collector.collectNow();
+      // The events went by on the same bus before this collection; the active set is what the figures say.
+      const keys = (await active()).map((a) => a.key).filter((k) => /^pool\.(usage|degraded):(calm|busy)$/.test(k));
+      expect(keys).toEqual(['pool.usage:busy']);
+
+      // The storage module's ratio (used of used + available) is the one judged, not used / size.
+      extraPools = [{ ...pool('reserved', 0.77), usedRatio: 0.81 }];
+      await collector.collectNow();
+      expect((await active()).find((a) => a.key === 'pool.usage:reserved')).toMatchObject({ severity: 'warning', title: 'Pool reserved is 81% full' });
+      extraPools = [pool('calm', 0.5), pool('busy', 0.85, false)];
+      await collector.collectNow();
+      expect((await active()).find((a) => a.key === 'pool.degraded:busy')).toMatchObject({ severity: 'critical', message: 'not mounted' });
+    });
+
+    it('sends no resolution for an acknowledged alert, and notifies an escalation, which needs a new acknowledgement', async () => {
+      const key = 'pool.usage:acked';
+      extraPools = [pool('acked', 0.9)];
+      await collector.collectNow();
+      const raised = (await active()).find((a) => a.key === key)!;
+      const ack = await api<Alert>('POST', `/api/system/alerts/${raised.id}/acknowledge`);
+      expect(ack.body).toMatchObject({ state: 'active', acknowledgedBy: 'admin' });
+      extraPools = [pool('acked', 0.1)];
+      await collector.collectNow();
+      await queue.drainNow();
+      expect(await historyOf(key)).toEqual([expect.objectContaining({ id: raised.id, state: 'cleared', clearReason: 'resolved', acknowledgedBy: 'admin' })]);
+      expect(webhook.on('/ok', 'alert.raised', key)).toHaveLength(1);
+      expect(webhook.on('/ok', 'alert.cleared', key)).toEqual([]);
+      expect((await deliveries(okChannel.id)).filter((d) => d.alertId === raised.id).map((d) => d.event)).toEqual(['alert.raised']);
+
+      // Acknowledged at warning, then critical: that is news, so it is sent and the acknowledgement goes.
+      extraPools = [pool('acked', 0.85)];
+      await collector.collectNow();
+      const second = (await active()).find((a) => a.key === key)!;
+      await api('POST', `/api/system/alerts/${second.id}/acknowledge`);
+      extraPools = [pool('acked', 0.97)];
+      await collector.collectNow();
+      expect((await active()).find((a) => a.key === key)).toMatchObject({ id: second.id, severity: 'critical', acknowledgedAt: null, acknowledgedBy: null });
+      extraPools = [pool('acked', 0.1)];
+      await collector.collectNow();
+      await queue.drainNow();
+      expect((await deliveries(okChannel.id)).filter((d) => d.alertId === second.id).map((d) => d.event).sort()).toEqual(['alert.cleared', 'alert.raised', 'alert.raised']);
     });
   });
 });

@@ -27,6 +27,7 @@ export class StorageSystemContribution implements OnModuleInit {
       sizeBytes: pool.space?.totalBytes ?? 0,
       usedBytes: pool.space?.usedBytes ?? 0,
       freeBytes: pool.space?.availableBytes ?? 0,
+      usedRatio: pool.space?.usedRatio,
       healthy: pool.health.status === 'online',
       status: pool.health.status === 'online' ? null : pool.health.problems.join('; ') || 'degraded',
       warningRatio: pool.warningPercent / 100,

@@ -27,9 +27,13 @@ const LOCKOUT_DEFAULT_SECONDS = 300;
 
 type Payload<T extends AlertSourceEventType> = z.output<(typeof AlertSourceEvents)[T]>;
 
-function hasString(o: object, key: string): boolean {
-  return typeof (o as Record<string, unknown>)[key] === 'string';
-}
+/**
+ * Events of the alert contract that are not read here: daemon states arrive through the state
+ * tracker, and pool alerts have one source, the storage registry's figures (evaluatePools). The
+ * storage module's `pool.*` events carry its own levels, without hysteresis; reading both made a
+ * pool at its threshold mail "RESOLVED" every few seconds.
+ */
+const NOT_READ: ReadonlySet<string> = new Set(['service.status', 'pool.usage', 'pool.degraded', 'pool.recovered']);
 
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
@@ -118,7 +122,7 @@ export class AlertSourcesService implements OnModuleInit, OnApplicationBootstrap
   }
 
   async onEvent(event: Required<AppEvent>): Promise<void> {
-    if (!(event.type in AlertSourceEvents) || event.type === 'service.status') return;
+    if (!(event.type in AlertSourceEvents) || NOT_READ.has(event.type)) return;
     const type = event.type as AlertSourceEventType;
     const parsed = AlertSourceEvents[type].safeParse(event.data);
     if (!parsed.success) {
@@ -167,34 +171,6 @@ export class AlertSourcesService implements OnModuleInit, OnApplicationBootstrap
           source: 'services',
           data: { service: d.service, files },
         });
-        return;
-      }
-      case 'pool.usage': {
-        // The first union member (figures) wins when it matches; its parse keeps `pool` as a string.
-        const d = data as Payload<'pool.usage'>;
-        if (hasString(d, 'pool')) {
-          const f = d as Extract<Payload<'pool.usage'>, { usedBytes: number }>;
-          await this.poolUsage(f.pool, f.usedBytes, f.sizeBytes, f.warningRatio, f.criticalRatio);
-        } else {
-          const l = d as Extract<Payload<'pool.usage'>, { level: string }>;
-          await this.poolLevel(l.name, l.level, l.usedRatio ?? null, l.warningPercent, l.criticalPercent);
-        }
-        return;
-      }
-      case 'pool.degraded': {
-        const d = data as Payload<'pool.degraded'>;
-        if (hasString(d, 'pool')) {
-          const f = d as Extract<Payload<'pool.degraded'>, { degraded: boolean }>;
-          await this.poolHealth(f.pool, !f.degraded, f.reason || null);
-        } else {
-          const p = d as Extract<Payload<'pool.degraded'>, { problems: string[] }>;
-          await this.poolHealth(p.name, false, p.problems.join('; ') || null);
-        }
-        return;
-      }
-      case 'pool.recovered': {
-        const d = data as Record<string, unknown>;
-        await this.poolHealth(String(hasString(d, 'pool') ? d['pool'] : d['name']), true, null);
         return;
       }
       case 'snapshot-task.failed': {
@@ -251,6 +227,9 @@ export class AlertSourcesService implements OnModuleInit, OnApplicationBootstrap
         return;
       }
       case 'service.status':
+      case 'pool.usage':
+      case 'pool.degraded':
+      case 'pool.recovered':
         return;
       default: {
         const exhaustive: never = type;
@@ -293,12 +272,13 @@ export class AlertSourcesService implements OnModuleInit, OnApplicationBootstrap
   }
 
   /**
-   * Pool figures from the storage contributor. `sweep` clears pool alerts of pools that are no
-   * longer reported (a removed pool must not stay "full" forever).
+   * Pool figures from the storage contributor: the one place `pool.usage:*` and `pool.degraded:*`
+   * are decided. `sweep` clears pool alerts of pools that are no longer reported (a removed pool
+   * must not stay "full" forever).
    */
   async evaluatePools(pools: PoolFigures[], sweep: boolean): Promise<void> {
     for (const p of pools) {
-      await this.guard('pool', () => this.poolUsage(p.name, p.usedBytes, p.sizeBytes, p.warningRatio, p.criticalRatio));
+      await this.guard('pool', () => this.poolUsage(p));
       await this.guard('pool', () => this.poolHealth(p.name, p.healthy, p.status));
     }
     if (!sweep) return;
@@ -310,10 +290,15 @@ export class AlertSourcesService implements OnModuleInit, OnApplicationBootstrap
     }
   }
 
-  private async poolUsage(pool: string, used: number, size: number, warn = POOL_WARNING_RATIO, crit = POOL_CRITICAL_RATIO): Promise<void> {
+  private async poolUsage(p: PoolFigures): Promise<void> {
+    const { name: pool, usedBytes: used, sizeBytes: size } = p;
+    const warn = p.warningRatio ?? POOL_WARNING_RATIO;
+    const crit = p.criticalRatio ?? POOL_CRITICAL_RATIO;
     const key = `pool.usage:${pool}`;
     if (size <= 0) return;
-    const ratio = used / size;
+    // The storage module's own ratio when it gives one (used of used + available, as df counts),
+    // so the alert and the pool page judge the same number.
+    const ratio = p.usedRatio ?? used / size;
     const current = this.alerts.activeSeverity(key);
     const level = usageLevel(ratio, warn, Math.max(crit, warn), current);
     if (!level) {
@@ -343,27 +328,6 @@ export class AlertSourcesService implements OnModuleInit, OnApplicationBootstrap
       message: `${formatBytes(used)} used of a ${formatBytes(quota)} quota.`,
       source: 'storage',
       data: { dataset, usedBytes: used, quotaBytes: quota },
-    });
-  }
-
-  /** A usage level the publisher computed with its own thresholds (and hysteresis). */
-  private async poolLevel(pool: string, level: 'ok' | 'warning' | 'critical' | 'unknown', ratio: number | null, warnPct?: number, critPct?: number): Promise<void> {
-    const key = `pool.usage:${pool}`;
-    if (level === 'unknown') return;
-    if (level === 'ok') {
-      await this.alerts.clear(key);
-      return;
-    }
-    const pct = ratio === null ? null : Math.round(ratio * 1000) / 10;
-    await this.alerts.raise({
-      class: 'pool.usage',
-      key,
-      severity: level,
-      kind: 'condition',
-      title: pct === null ? `Pool ${pool} is nearly full` : `Pool ${pool} is ${pct}% full`,
-      message: `Usage is at the ${level} level${warnPct !== undefined && critPct !== undefined ? ` (warning at ${warnPct}%, critical at ${critPct}%)` : ''}. Free space or grow the pool before writes fail.`,
-      source: 'storage',
-      data: { pool, usedRatio: ratio, level },
     });
   }
 

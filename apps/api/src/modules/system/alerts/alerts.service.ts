@@ -40,6 +40,9 @@ interface ActiveEntry {
   kind: AlertKind;
 }
 
+/** SEVERITY_RANK in SQL: an escalation drops the acknowledgement, which was given for the lower severity. */
+const RANK_SQL = (column: string) => `(CASE ${column} WHEN 'critical' THEN 3 WHEN 'warning' THEN 2 ELSE 1 END)`;
+
 /** Cleared alerts older than this are deleted (the history an admin scrolls through). */
 const HISTORY_DAYS = 90;
 const HOUSEKEEPING_MS = 30_000;
@@ -114,7 +117,9 @@ export class AlertsService implements OnModuleInit, OnApplicationShutdown {
          VALUES ($1, $2, $3, $4, 'active', $5, $6, $7, $8, 1, $9, $9, $10)
          ON CONFLICT (key) WHERE state = 'active' DO UPDATE SET
            count = alerts.count + 1, last_seen_at = EXCLUDED.last_seen_at, severity = EXCLUDED.severity,
-           title = EXCLUDED.title, message = EXCLUDED.message, data = EXCLUDED.data, expires_at = EXCLUDED.expires_at
+           title = EXCLUDED.title, message = EXCLUDED.message, data = EXCLUDED.data, expires_at = EXCLUDED.expires_at,
+           acknowledged_at = CASE WHEN ${RANK_SQL('EXCLUDED.severity')} > ${RANK_SQL('alerts.severity')} THEN NULL ELSE alerts.acknowledged_at END,
+           acknowledged_by = CASE WHEN ${RANK_SQL('EXCLUDED.severity')} > ${RANK_SQL('alerts.severity')} THEN NULL ELSE alerts.acknowledged_by END
          RETURNING alerts.id, (SELECT severity FROM prev) AS previous`,
         [input.key, input.class, input.severity, input.kind, input.title, input.message, input.source, input.data ? JSON.stringify(input.data) : null, now, input.expiresAt ?? null],
       )) as { id: string; previous: AlertSeverity | null }[];
@@ -133,7 +138,7 @@ export class AlertsService implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  /** Clears the active alert with this key, if any. Only a resolved condition is notified. */
+  /** Clears the active alert with this key, if any. Only a resolved condition nobody acknowledged is notified. */
   clear(key: string, reason: ClearReason = 'resolved'): Promise<Alert | null> {
     return this.serial(key, async () => {
       if (this.loaded && !this.active.has(key)) return null;
@@ -167,7 +172,8 @@ export class AlertsService implements OnModuleInit, OnApplicationShutdown {
     const alert = toAlert(entity);
     this.log.log({ key: alert.key, reason }, 'alert cleared');
     this.events.publish({ type: 'alert.cleared', access: 'viewer', data: alert });
-    if (reason === 'resolved') await this.queue.enqueue(alert, 'alert.cleared');
+    // Someone acknowledged it: they know, and the docs promise them no further mail about it.
+    if (reason === 'resolved' && !alert.acknowledgedAt) await this.queue.enqueue(alert, 'alert.cleared');
     return alert;
   }
 

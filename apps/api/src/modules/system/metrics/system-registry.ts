@@ -10,6 +10,8 @@ export interface PoolFigures {
   healthy: boolean;
   /** Why it is not healthy (not mounted, read-only, …). */
   status: string | null;
+  /** Used share of the usable space (0–1) as the storage module computes it; defaults to usedBytes / sizeBytes. */
+  usedRatio?: number;
   /** Per-pool usage thresholds (ratios); defaults 0.80 / 0.95. */
   warningRatio?: number;
   criticalRatio?: number;
