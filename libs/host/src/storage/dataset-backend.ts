@@ -4,7 +4,7 @@ import type { MountInfoEntry } from '../parsers/mountinfo.parser';
 import { removeTree, SNAPDIR } from './copy-snapshot.driver';
 import { containingMount } from './mounts';
 import type { StorageFs } from './storage-fs';
-import { ZFS_NAME } from './zfs-snapshot.driver';
+import { ZFS_NAME } from './zfs-name';
 
 /** What a dataset is on disk: decides its snapshot driver and whether a hard quota fits. */
 export type DatasetBackendKind = 'directory' | 'btrfs-subvolume' | 'zfs-filesystem';

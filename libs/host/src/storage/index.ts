@@ -1,5 +1,6 @@
 export * from './acl';
 export * from './btrfs-snapshot.driver';
+export * from './capability';
 export * from './copy-snapshot.driver';
 export * from './dataset-backend';
 export * from './limiter';
@@ -14,4 +15,5 @@ export * from './snapshot-names';
 export * from './storage-fs';
 export * from './usage-walker';
 export * from './xattrs';
+export * from './zfs-name';
 export * from './zfs-snapshot.driver';

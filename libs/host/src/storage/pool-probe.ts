@@ -3,15 +3,9 @@ import path from 'node:path';
 import { CommandError, type CommandRunner } from '../command/command-runner';
 import type { MountInfoEntry } from '../parsers/mountinfo.parser';
 import { detectHardQuota, type HardQuotaKind } from './quota';
+import type { ProbedCapability } from './capability';
 import type { StorageFs } from './storage-fs';
 
-/** One capability as detected: `probed` is false when it was inferred because the probe tool is missing. */
-export interface ProbedCapability {
-  available: boolean;
-  probed: boolean;
-  reason: string;
-  fix: string | null;
-}
 
 export interface PoolCapabilities {
   posixAcl: ProbedCapability;

@@ -1,7 +1,7 @@
 import type { CommandRunner } from '../command/command-runner';
 import type { HostFs } from '../fs/host-fs';
 import type { MountInfoEntry } from '../parsers/mountinfo.parser';
-import { ZFS_NAME } from './zfs-snapshot.driver';
+import { ZFS_NAME } from './zfs-name';
 
 /** The ways a file system can enforce a per-dataset limit. */
 export type HardQuotaKind = 'zfs' | 'btrfs-qgroup' | 'xfs-project';

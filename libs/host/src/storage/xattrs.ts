@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CommandError, type CommandRunner } from '../command/command-runner';
-import type { ProbedCapability } from './pool-probe';
+import type { ProbedCapability } from './capability';
 
 /** The two extended attributes POSIX ACLs are stored in (binary, numeric ids). */
 export const ACL_ACCESS = 'system.posix_acl_access';

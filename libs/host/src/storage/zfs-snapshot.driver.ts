@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { CommandRunner } from '../command/command-runner';
 import { parseSnapshotName, ZFS_GMT_FORMAT } from './snapshot-names';
+import { ZFS_NAME } from './zfs-name';
 import {
   IDENTITY_MODES,
   SnapshotError,
@@ -13,9 +14,6 @@ import {
 
 /** ZFS user property that remembers which snapshot task took a snapshot. */
 export const ZFS_TASK_PROPERTY = 'moxnas:task';
-
-/** A ZFS file system name: pool/child/…, each component from ZFS's own character set. */
-export const ZFS_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]*(\/[A-Za-z0-9_.: -]+)*$/;
 
 /**
  * Native ZFS snapshots (`zfs snapshot fs@GMT-…`), visible read-only under `<dataset>/.zfs/snapshot`.
