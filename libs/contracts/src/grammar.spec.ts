@@ -22,6 +22,7 @@ import {
   shareNameKey,
   ShareComment,
   SizeWithUnit,
+  SmbSectionName,
   SmbServerString,
   SmbShareName,
   SmbWorkgroup,
@@ -29,6 +30,7 @@ import {
   TcpPortRange,
   UserNameList,
 } from './grammar';
+import { datasetNameProblem } from './storage';
 
 function accepts(schema: z.ZodType, value: unknown): boolean {
   return schema.safeParse(value).success;
@@ -168,6 +170,27 @@ describe('SmbShareName', () => {
 
   it.each([' lead', 'trail ', 'two  spaces', 'a'.repeat(81)])('refuses %j', (name) => {
     expect(accepts(SmbShareName, name)).toBe(false);
+  });
+
+  // Issue 14 defect 11: names that the tools admins run read as options, comments or globs.
+  it.each([
+    ['#comment', /must not start with - or #/],
+    ['-o', /must not start with - or #/],
+    ['--help', /must not start with - or #/],
+    ['\uff0do', /must not start with - or #/],
+    ['Media (old)', /\( \)/],
+    ['a\uff08b', /\( \)/],
+  ])('refuses %j with a message saying why', (name, message) => {
+    expect(messageOf(SmbShareName, name)).toMatch(message);
+  });
+
+  it.each(['a-b', 'a#b', 'C#', 'x-'])('accepts - and # after the first character: %s', (name) => {
+    expect(accepts(SmbShareName, name)).toBe(true);
+  });
+
+  it('renders names stored before those rules (a section needs only the injection grammar)', () => {
+    for (const name of ['#comment', '-o', 'Media (old)']) expect(accepts(SmbSectionName, name)).toBe(true);
+    for (const name of ['a]b', 'a%u', 'global', 'a\nb', 'a,b']) expect(accepts(SmbSectionName, name)).toBe(false);
   });
 
   it('keys names the way Samba compares them', () => {
@@ -313,5 +336,27 @@ describe('small fields', () => {
     for (const bad of ['eth0 eth1', 'a-very-long-interface', '..', 'eth0;x']) expect(accepts(NetworkInterface, bad)).toBe(false);
     expect(accepts(PamServiceName, 'vsftpd')).toBe(true);
     for (const bad of ['../shadow', 'Vsftpd', 'a/b']) expect(accepts(PamServiceName, bad)).toBe(false);
+  });
+});
+
+describe('dataset names', () => {
+  it.each(['media', 'Photos_2024', 'a-b', 'C#', 'Überweisungen', '.hidden', 'v1.2'])('accepts %s', (name) => {
+    expect(datasetNameProblem(name)).toBeUndefined();
+  });
+
+  it.each([
+    ['-o', /must not start with - or #/],
+    ['--help', /must not start with - or #/],
+    ['#x', /must not start with - or #/],
+    ['*(rw,no_root_squash)', /glob and option characters/],
+    ['a*', /glob and option characters/],
+    ['a?b', /glob and option characters/],
+    ['a,b', /glob and option characters/],
+    ['a(b)', /glob and option characters/],
+    ['Photos 2024', /spaces/],
+    ['a\u00a0b', /spaces/],
+    ['a\u3000b', /spaces/],
+  ])('refuses %j', (name, message) => {
+    expect(datasetNameProblem(name)).toMatch(message);
   });
 });

@@ -198,21 +198,48 @@ export const GroupNameList = uniqueList(PosixGroupName, 'groups', 1000, 'Group n
 const SHARE_FORBIDDEN = /[[\]\\/:*?"<>|;,=+%]/;
 const RESERVED_SHARE_NAMES = new Set(['global', 'homes', 'printers', 'ipc$']);
 
+/** What Samba itself cannot take in a section name: injection, look-alikes, its reserved names. */
+const sectionNameProblem: Check = (v) => {
+  const folded = v.normalize('NFKC');
+  if (SHARE_FORBIDDEN.test(v) || SHARE_FORBIDDEN.test(folded)) return 'must not contain any of [ ] \\ / : * ? " < > | ; , = + %';
+  if (RESERVED_SHARE_NAMES.has(folded.toLowerCase())) return `${v} is reserved by Samba`;
+  return undefined;
+};
+
+/**
+ * A name that becomes a command-line argument, a path component or a config section must not read
+ * as something else to the tools admins run on it: a leading `-` is an option (`smbclient //nas/-o`,
+ * `rm -- …`), a leading `#` a comment to every line-oriented parser, and `* ? [ ] ( ) ,` are
+ * globs or option syntax (`/srv/*(rw,no_root_squash)` in /etc/exports). Checked after NFKC too,
+ * so a full-width `－` or `（` is refused like the real one.
+ */
+const SHELL_HAZARD = /[*?[\](),]/;
+export function toolHazard(v: string): string | undefined {
+  const folded = v.normalize('NFKC');
+  if (/^[-#]/.test(v) || /^[-#]/.test(folded)) return 'must not start with - or # (tools would read it as an option or a comment)';
+  if (SHELL_HAZARD.test(v) || SHELL_HAZARD.test(folded)) return 'must not contain any of * ? [ ] ( ) , (glob and option characters)';
+  return undefined;
+}
+
+/**
+ * The section grammar smb.conf is rendered with: every share name the database may hold, including
+ * those stored before `SmbShareName` refused leading `-`/`#` and parentheses. Renderers check with
+ * it, so a box upgraded with a share called `Media (old)` keeps serving all its shares; the API
+ * takes new names only through `SmbShareName`.
+ */
+export const SmbSectionName = grammar('SMB share name as written to smb.conf.', { max: 80 }, noEdgeSpace, noSpaceRuns, sectionNameProblem);
+
 /**
  * SMB share name: the `[section]` of smb.conf and what Windows shows. Checked also after NFKC
  * normalisation so a full-width `［` or `％` (which look like the real thing) is refused as well.
  */
 export const SmbShareName = grammar(
-  'SMB share name (1–80 characters; not global, homes, printers or ipc$; none of [ ] \\ / : * ? " < > | ; , = + %).',
+  'SMB share name (1–80 characters; not global, homes, printers or ipc$; not starting with - or #; none of [ ] \\ / : * ? " < > | ; , = + % ( )).',
   { max: 80 },
   noEdgeSpace,
   noSpaceRuns,
-  (v) => {
-    const folded = v.normalize('NFKC');
-    if (SHARE_FORBIDDEN.test(v) || SHARE_FORBIDDEN.test(folded)) return 'must not contain any of [ ] \\ / : * ? " < > | ; , = + %';
-    if (RESERVED_SHARE_NAMES.has(folded.toLowerCase())) return `${v} is reserved by Samba`;
-    return undefined;
-  },
+  sectionNameProblem,
+  toolHazard,
 );
 export type SmbShareName = z.infer<typeof SmbShareName>;
 

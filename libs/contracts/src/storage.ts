@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { IdParams, page, PageQuery } from './common';
 import { endpoint } from './endpoint';
-import { AbsolutePath } from './grammar';
+import { AbsolutePath, toolHazard } from './grammar';
 import { Job } from './jobs';
 
 // ---------------------------------------------------------------------------------------------
@@ -18,8 +18,9 @@ export const RESERVED_DATASET_NAMES: readonly string[] = ['.snapshots', '.zfs', 
 
 /**
  * Why a dataset name is refused, or undefined. A dataset name is one directory name that also ends
- * up in share paths (smb.conf, exports), so it follows the share path grammar: no `/`, NUL or
- * control characters, no `..`, none of `" \ % [ ]`, at most 255 bytes.
+ * up in share paths (smb.conf, exports) and in admins' shell commands, so it follows the share path
+ * grammar (no `/`, NUL or control characters, no `..`, none of `" \ % [ ]`, at most 255 bytes) and
+ * takes no spaces, no leading `-` or `#` and none of `* ? ( ) ,` (`toolHazard`).
  */
 export function datasetNameProblem(v: string): string | undefined {
   if (v.length === 0) return 'must not be empty';
@@ -30,8 +31,9 @@ export function datasetNameProblem(v: string): string | undefined {
   if (INVISIBLE.test(v)) return 'must not contain invisible or unassigned Unicode characters';
   if (v === '.' || v.includes('..')) return 'must not be . or contain ..';
   if (/["\\%[\]]/.test(v)) return 'must not contain " \\ % [ or ] (the name becomes part of share paths)';
-  if (v !== v.trim()) return 'must not start or end with whitespace';
-  if (/\s\s/.test(v)) return 'must not contain two whitespace characters in a row';
+  if (/\s/.test(v) || /\s/.test(v.normalize('NFKC'))) return 'must not contain spaces (like user, group and pool names)';
+  const hazard = toolHazard(v);
+  if (hazard) return hazard;
   if (v.endsWith('.')) return 'must not end with a dot (Windows clients cannot open such names)';
   if (RESERVED_DATASET_NAMES.includes(v.toLowerCase()) || v.toLowerCase().startsWith('.moxnas')) return `${v} is reserved for MoxNAS`;
   const folded = v.normalize('NFKC');

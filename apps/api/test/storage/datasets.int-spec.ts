@@ -70,12 +70,12 @@ describe('storage datasets', () => {
 
   it('nests datasets, changes owner, mode and ACL, and adopts an existing directory with its data', async () => {
     const parent = (await app.api<Dataset[]>('GET', `/api/storage/datasets?poolId=${pool.id}`)).body.find((d) => d.name === 'media') as Dataset;
-    const child = await create({ parentId: parent.id, name: 'Photos 2024' });
+    const child = await create({ parentId: parent.id, name: 'Photos_2024' });
     expect(child.status).toBe(201);
-    expect(child.body).toMatchObject({ relativePath: 'media/Photos 2024', path: path.join(dir, 'media/Photos 2024'), owner: { uid: 0 }, mode: '0755' });
+    expect(child.body).toMatchObject({ relativePath: 'media/Photos_2024', path: path.join(dir, 'media/Photos_2024'), owner: { uid: 0 }, mode: '0755' });
     const patched = await app.api<Dataset>('PATCH', `/api/storage/datasets/${child.body.id}`, { owner: 65534, group: 'nogroup', mode: '0750', acl: [] });
     expect(patched.status).toBe(200);
-    const st = await fs.stat(path.join(dir, 'media/Photos 2024'));
+    const st = await fs.stat(path.join(dir, 'media/Photos_2024'));
     expect([st.uid, st.gid, st.mode & 0o7777]).toEqual([65534, 65534, 0o750]);
 
     await fs.mkdir(path.join(dir, 'legacy'));
@@ -100,6 +100,13 @@ describe('storage datasets', () => {
     ['a malformed mode', { name: 'x3', mode: '999' }, 'mode', /octal/],
     ['an ACL entry without its user', { name: 'x4', acl: [{ tag: 'user', perms: 'rwx' }] }, 'acl.0.qualifier', /needs the user/],
     ['a tiny quota', { name: 'x5', quotaBytes: 10 }, 'quotaBytes', /1 MiB/],
+    // Issue 14 defect 11 and issue 17: names that shell tools misread, and spaces like other names.
+    ['a space', { name: 'Photos 2024' }, 'name', /spaces/],
+    ['a leading dash (an option to every tool)', { name: '-o' }, 'name', /must not start with - or #/],
+    ['a leading #', { name: '#notes' }, 'name', /must not start with - or #/],
+    ['exports option syntax', { name: '*(rw,no_root_squash)' }, 'name', /glob and option characters/],
+    ['a glob', { name: 'data?' }, 'name', /glob and option characters/],
+    ['a full-width dash first', { name: '\uff0do' }, 'name', /must not start with - or #/],
   ])('refuses %s with a 422 on the field and creates nothing', async (_what, body, field, message) => {
     const before = await fs.readdir(dir);
     const res = await create(body);
@@ -147,7 +154,7 @@ describe('storage datasets', () => {
     const media = (await app.api<Dataset[]>('GET', '/api/storage/datasets')).body.find((d) => d.relativePath === 'media') as Dataset;
     const nested = await app.api<ErrorResponse>('DELETE', `/api/storage/datasets/${media.id}`);
     expect(nested.status).toBe(409);
-    expect(nested.body.details?.['dependants']).toEqual([expect.objectContaining({ kind: 'dataset', name: 'media/Photos 2024' })]);
+    expect(nested.body.details?.['dependants']).toEqual([expect.objectContaining({ kind: 'dataset', name: 'media/Photos_2024' })]);
 
     const doomed = (await create({ name: 'doomed' })).body;
     await fs.writeFile(path.join(dir, 'doomed/file'), 'bye');
