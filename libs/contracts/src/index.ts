@@ -26,6 +26,7 @@ export * from './alerts';
 export * from './network';
 export * from './storage';
 export * from './shares';
+export * from './unknown-fields';
 
 /**
  * Every endpoint of the API. Each module's contract file adds its group here; the API refuses to

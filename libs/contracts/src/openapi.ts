@@ -4,8 +4,18 @@ import type { EndpointDef } from './endpoint';
 
 type JsonObject = Record<string, unknown>;
 
-function schemaOf(type: z.ZodType, io: 'input' | 'output'): JsonObject {
-  const json = z.toJSONSchema(type, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonObject;
+/**
+ * A request body is strict at every depth (the API answers 422 "unknown field", see
+ * `unknownFields`), so its objects say `additionalProperties: false` even where the zod object
+ * itself is a plain one; objects with a catch-all (records) keep theirs.
+ */
+const strictObjects = (ctx: { zodSchema: unknown; jsonSchema: JsonObject }) => {
+  const def = (ctx.zodSchema as { _zod: { def: { type: string } } })._zod.def;
+  if (def.type === 'object' && ctx.jsonSchema['additionalProperties'] === undefined) ctx.jsonSchema['additionalProperties'] = false;
+};
+
+function schemaOf(type: z.ZodType, io: 'input' | 'output', strict = false): JsonObject {
+  const json = z.toJSONSchema(type, { target: 'draft-2020-12', io, unrepresentable: 'any', ...(strict ? { override: strictObjects } : {}) }) as JsonObject;
   delete json['$schema'];
   return json;
 }
@@ -63,7 +73,7 @@ export function buildOpenApi(endpoints: readonly EndpointDef[], info: { version:
     };
     if (e.access !== 'public') op['security'] = [{ bearer: [] }];
     if (e.body) {
-      op['requestBody'] = { required: true, content: { 'application/json': { schema: schemaOf(e.body, 'input') } } };
+      op['requestBody'] = { required: true, content: { 'application/json': { schema: schemaOf(e.body, 'input', true) } } };
     }
     (paths[e.path] ??= {})[e.method.toLowerCase()] = op;
   }

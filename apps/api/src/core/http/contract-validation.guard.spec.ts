@@ -39,10 +39,44 @@ function thrown(req: FakeRequest): DomainError {
 
 describe('ContractValidationGuard', () => {
   it('hands on the parsed values and keeps what was sent', () => {
-    const req: FakeRequest = { params: { id: ID }, query: {}, body: { name: 'a', extra: true } };
+    const req: FakeRequest = { params: { id: ID }, query: {}, body: { name: 'a' } };
     expect(check(req)).toBe(true);
     expect([req.params, req.query, req.body]).toEqual([{ id: ID }, { dryRun: false }, { name: 'a', size: 1 }]);
-    expect(sentBody(req)).toEqual({ name: 'a', extra: true });
+    expect(sentBody(req)).toEqual({ name: 'a' });
+  });
+
+  it('refuses a body key the contract does not know, naming each, instead of dropping it (issue 14, defect 6)', () => {
+    const req: FakeRequest = { params: { id: ID }, query: {}, body: { name: 'a', readonly: true, valid_users: ['alice'] } };
+    const err = thrown(req);
+    expect(err.code).toBe('VALIDATION_FAILED');
+    expect(err.fieldErrors).toEqual([
+      { field: 'readonly', message: 'unknown field' },
+      { field: 'valid_users', message: 'unknown field' },
+    ]);
+    expect(req.body).toEqual({ name: 'a', readonly: true, valid_users: ['alice'] });
+  });
+
+  it('names an unknown key once when the contract object is strict itself', () => {
+    const strict = endpoint({ ...def, body: z.strictObject({ name: z.string(), inner: z.strictObject({ a: z.number() }) }) });
+    const req: FakeRequest = { params: { id: ID }, query: {}, body: { name: 'a', inner: { a: 1, b: 2 }, c: 3 } };
+    let err: unknown;
+    try {
+      new ContractValidationGuard(strict).canActivate(new ExecutionContextHost([req, {}]));
+    } catch (e) {
+      err = e;
+    }
+    expect((err as DomainError).fieldErrors).toEqual([
+      { field: 'inner.b', message: 'unknown field' },
+      { field: 'c', message: 'unknown field' },
+    ]);
+  });
+
+  it('refuses body fields on a route that takes no body', () => {
+    const action = endpoint({ id: 'test.start', method: 'POST', path: '/api/test/{id}/start', tag: 'test', summary: 'Test', access: 'admin', params: z.object({ id: z.string().uuid() }) });
+    const guard = new ContractValidationGuard(action);
+    expect(guard.canActivate(new ExecutionContextHost([{ params: { id: ID }, query: {}, body: undefined }, {}]))).toBe(true);
+    expect(guard.canActivate(new ExecutionContextHost([{ params: { id: ID }, query: {}, body: {} }, {}]))).toBe(true);
+    expect(() => guard.canActivate(new ExecutionContextHost([{ params: { id: ID }, query: {}, body: { force: true } }, {}]))).toThrow(DomainError);
   });
 
   it('answers the current body before validation ran', () => {

@@ -1,9 +1,9 @@
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
-import type { EndpointDef, FieldError } from '@moxnas/contracts';
+import { UNKNOWN_FIELD, type EndpointDef, type FieldError } from '@moxnas/contracts';
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { DomainError } from '../errors/domain-error';
-import { fieldErrors, unstorableStrings } from './validation';
+import { fieldErrors, unknownFieldErrors, unstorableStrings } from './validation';
 
 const SENT_BODY = Symbol('moxnas:sent-body');
 
@@ -11,7 +11,7 @@ type ValidatedRequest = FastifyRequest & { [SENT_BODY]?: unknown };
 
 /**
  * The body as the client sent it, before contract validation replaced it with the parsed one
- * (defaults filled in, unknown keys stripped); the current body while validation has not run.
+ * (defaults filled in); the current body while validation has not run.
  */
 export function sentBody(req: object): unknown {
   const validated = req as ValidatedRequest;
@@ -20,8 +20,13 @@ export function sentBody(req: object): unknown {
 
 /**
  * Validates params, query and body against the route's contract before the handler runs and hands
- * the handler the parsed values (defaults applied, unknown keys stripped). Every problem of every
- * part is reported together.
+ * the handler the parsed values (defaults applied). Every problem of every part is reported
+ * together.
+ *
+ * Every body is strict: a key the contract has no field for, at any depth, is a 422 "unknown field"
+ * naming it, never silently dropped (a mistyped `readonly` or an NFS `options` string would
+ * otherwise create a share without what the admin asked for). A route without a body contract
+ * takes no body fields at all.
  *
  * A guard that `@Route` attaches to each handler, not a global interceptor: Nest runs global guards
  * (the AccessGuard, so a caller without credentials gets 401 before any 422) and then the method's,
@@ -45,6 +50,7 @@ export class ContractValidationGuard implements CanActivate {
     const params = parse(def.params, req.params, 'params');
     const query = parse(def.query, req.query, 'query');
     const body = parse(def.body, req.body, 'body');
+    errors.push(...unknownBodyFields(def.body, req.body));
     // Values nothing downstream can hold are refused even where a field's grammar is lax; they
     // replace that field's contract message, other fields' errors still come along.
     const unstorable = [...unstorableStrings(req.params, 'params'), ...unstorableStrings(req.query, 'query'), ...unstorableStrings(req.body, '')];
@@ -53,6 +59,7 @@ export class ContractValidationGuard implements CanActivate {
       errors.splice(0, errors.length, ...unstorable, ...errors.filter((e) => !taken.has(e.field)));
     }
     if (errors.length) {
+      dedupe(errors);
       // A 404 is truer than a 422 for a malformed id in the path.
       if (errors.every((e) => e.field.startsWith('params'))) throw DomainError.notFound('The requested object');
       throw DomainError.validation(errors);
@@ -64,4 +71,23 @@ export class ContractValidationGuard implements CanActivate {
     (req as { body: unknown }).body = body;
     return true;
   }
+}
+
+/** The body's keys its contract does not know; with no body contract, every key of a JSON object. */
+function unknownBodyFields(schema: z.ZodType | undefined, body: unknown): FieldError[] {
+  if (schema) return unknownFieldErrors(schema, body);
+  if (!body || typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) return [];
+  return Object.keys(body).map((field) => ({ field, message: UNKNOWN_FIELD }));
+}
+
+/** A strict object's own "unknown field" and the walk's name the same key once. */
+function dedupe(errors: FieldError[]): void {
+  const seen = new Set<string>();
+  const unique = errors.filter((e) => {
+    const key = `${e.field}\u0000${e.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  errors.splice(0, errors.length, ...unique);
 }

@@ -1,13 +1,24 @@
-import type { FieldError } from '@moxnas/contracts';
+import { UNKNOWN_FIELD, unknownFields, type FieldError } from '@moxnas/contracts';
 import type { z } from 'zod';
 import { DomainError } from '../errors/domain-error';
 
-/** Zod issues → the API's per-field errors, all of them at once. */
+const fieldName = (prefix: string, path: readonly PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.');
+
+/**
+ * Zod issues → the API's per-field errors, all of them at once. A strict object's "unrecognized
+ * keys" issue becomes one error per key, named like the rest (see `unknownFieldErrors`).
+ */
 export function fieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
-  return error.issues.map((issue) => ({
-    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: fieldName(prefix, [...issue.path, key]), message: UNKNOWN_FIELD }))
+      : [{ field: fieldName(prefix, issue.path), message: issue.message }],
+  );
+}
+
+/** Every key of `value` the schema has no field for, as 422 field errors ("unknown field"). */
+export function unknownFieldErrors(schema: z.ZodType, value: unknown, prefix = ''): FieldError[] {
+  return unknownFields(schema, value).map((path) => ({ field: fieldName(prefix, path), message: UNKNOWN_FIELD }));
 }
 
 /** Parses with a schema or throws a 422 carrying every field error. */

@@ -6,7 +6,7 @@ import type { HostPaths } from '../../core/config/host-paths';
 import { DatabaseService } from '../../core/database/database.service';
 import { DomainError } from '../../core/errors/domain-error';
 import { HOST_FS, HOST_PATHS } from '../../core/host/host.module';
-import { parseOrThrow } from '../../core/http/validation';
+import { parseOrThrow, unknownFieldErrors } from '../../core/http/validation';
 import { Repository } from 'typeorm';
 import { JobsService, type JobContext } from '../system/jobs/jobs.service';
 import { ApplyEngine, sha256, unifiedDiff } from './apply/apply-engine';
@@ -103,6 +103,9 @@ export class ServicesService {
     patch: Record<string, unknown>,
     options: { dryRun: boolean; actor: string | null; reason?: string },
   ): Promise<{ settings: Record<string, unknown>; apply: ApplyResult }> {
+    // The route's body is any object (each service has its own settings); strict like every body.
+    const unknown = unknownFieldErrors(this.settings.schema(id), patch);
+    if (unknown.length) throw DomainError.validation(unknown);
     const run = (ctx?: JobContext) =>
       this.engine.apply(id, {
         dryRun: options.dryRun,
