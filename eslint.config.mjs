@@ -17,7 +17,12 @@ export default tseslint.config(
           allow: [],
           depConstraints: [
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            // contracts import nothing; host (side effects) may know the contracts' types; render
+            // (pure renderers, plus validators that run the daemons' checkers through host's
+            // CommandRunner) may use both; apps use all three.
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:host', onlyDependOnLibsWithTags: ['type:contracts'] },
+            { sourceTag: 'type:render', onlyDependOnLibsWithTags: ['type:contracts', 'type:host'] },
             { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:shared', 'scope:api'] },
             { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared', 'scope:api'] },
