@@ -70,9 +70,20 @@ const shareMeta = {
 
 export const SmbRecycleBin = z
   .object({
-    repository: RelativePath.default('.recycle').describe('Directory inside the share that keeps deleted files (one sub-directory per user).'),
+    repository: RelativePath.default('.recycle').describe('Folder inside the share that keeps deleted files.'),
+    perUser: z
+      .boolean()
+      .default(true)
+      .describe('true: one bin per user, `<repository>/<user>`, only that user can open it. false: one bin every share user deletes into and can browse (created 1777, like /tmp).'),
     keepTree: z.boolean().default(true).describe('Keep the folder structure of deleted files.'),
     versions: z.boolean().default(true).describe('Keep every deleted version of a file of the same name.'),
+  })
+  .superRefine((bin, ctx) => {
+    // vfs_recycle creates the first folder for everyone and deeper ones for their creator only, so
+    // the folder that holds the users' bins must be the first one.
+    if (bin.perUser && bin.repository.includes('/')) {
+      ctx.addIssue({ code: 'custom', path: ['repository'], message: 'a per-user recycle bin is one folder name (the users’ bins are made inside it); nested folders work only for a shared bin' });
+    }
   })
   .describe('Recycle bin (vfs_recycle): deleted files move here instead of vanishing.');
 

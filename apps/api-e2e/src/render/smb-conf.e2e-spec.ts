@@ -4,10 +4,10 @@ import path from 'node:path';
 import { AbsolutePath, RelativePath, ShareComment, shareNameKey, SmbServerString, SmbShareName } from '@moxnas/contracts';
 import { ExecCommandRunner } from '@moxnas/host';
 import {
-  DEFAULT_RECYCLE_REPOSITORY,
   dumpSmbConf,
   normalizeMask,
   parseSmbConf,
+  recycleParams,
   renderSmbConf,
   RenderError,
   SmbShareState,
@@ -28,7 +28,7 @@ const OWNED_SHARE_PARAMS = new Set([
   'full_audit:syslog', 'full_audit:facility', 'full_audit:priority', 'full_audit:prefix', 'full_audit:success', 'full_audit:failure',
   'fruit:time machine', 'fruit:time machine max size',
   'shadow:snapdir', 'shadow:format', 'shadow:sort', 'shadow:localtime',
-  'recycle:repository', 'recycle:keeptree', 'recycle:versions',
+  'recycle:repository', 'recycle:directory_mode', 'recycle:subdir_mode', 'recycle:keeptree', 'recycle:versions',
 ]);
 
 /** Samba's defaults: testparm -s omits a parameter whose value equals it. */
@@ -52,7 +52,7 @@ interface ShareSnapshot {
   directoryMask: string;
   forceUser: string | null;
   forceGroup: string | null;
-  recycle: { repository: string; keepTree: boolean; versions: boolean } | null;
+  recycle: { repository: string; directoryMode: string; subdirMode: string; keepTree: boolean; versions: boolean } | null;
   previousVersions: { snapdir: string; sort: string } | null;
   timeMachine: { maxSize: string | null } | null;
   audit: boolean;
@@ -82,7 +82,13 @@ function fromTestparm(section: SmbConfSection): ShareSnapshot {
     forceUser: p.get('force user') ?? null,
     forceGroup: p.get('force group') ?? null,
     recycle: vfs.includes('recycle')
-      ? { repository: p.get('recycle:repository') ?? '', keepTree: yes(p.get('recycle:keeptree'), false), versions: yes(p.get('recycle:versions'), false) }
+      ? {
+          repository: p.get('recycle:repository') ?? '',
+          directoryMode: p.get('recycle:directory_mode') ?? '',
+          subdirMode: p.get('recycle:subdir_mode') ?? '',
+          keepTree: yes(p.get('recycle:keeptree'), false),
+          versions: yes(p.get('recycle:versions'), false),
+        }
       : null,
     previousVersions: vfs.includes('shadow_copy2') ? { snapdir: p.get('shadow:snapdir') ?? '', sort: p.get('shadow:sort') ?? '' } : null,
     timeMachine: yes(p.get('fruit:time machine'), false) ? { maxSize: p.get('fruit:time machine max size') ?? null } : null,
@@ -110,7 +116,7 @@ function fromInput(input: SmbShareStateInput): ShareSnapshot {
     directoryMask: normalizeMask(s.directoryMask ?? '0755'),
     forceUser: s.forceUser ?? null,
     forceGroup: s.forceGroup ?? null,
-    recycle: s.recycle ? { repository: s.recycle.repository ?? DEFAULT_RECYCLE_REPOSITORY, keepTree: s.recycle.keepTree, versions: s.recycle.versions } : null,
+    recycle: s.recycle ? { ...recycleParams(s.recycle), keepTree: s.recycle.keepTree, versions: s.recycle.versions } : null,
     previousVersions: s.previousVersions ? { snapdir: s.previousVersions.snapdir, sort: s.previousVersions.sort } : null,
     timeMachine: s.timeMachine ? { maxSize: s.timeMachine.maxSize ?? null } : null,
     audit: s.audit,
@@ -252,6 +258,7 @@ describeOnHost('smb.conf against testparm', { binaries: ['testparm'] }, () => {
       recycle: maybe(
         fc.record({
           repository: maybe(pick('.recycle', '.bin', 'Papierkorb/ü', 'trash can').filter(valid(RelativePath))),
+          perUser: maybe(fc.boolean()),
           keepTree: fc.boolean(),
           versions: fc.boolean(),
         }),

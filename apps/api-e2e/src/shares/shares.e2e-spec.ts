@@ -202,6 +202,47 @@ describeHost(
         expect(await smb.status(name, null)).toMatch(/NT_STATUS_(ACCESS_DENIED|LOGON_FAILURE|ACCOUNT_RESTRICTION)/);
       });
 
+      // Issue 14, defect 2: the first user to delete used to create the bin folder 0700 for
+      // himself, and vfs_recycle then deleted every other user's files for good.
+      it('recycle bin: alice and bob both delete, and both files are in their own bins', async () => {
+        const dir = await openDir('recycled');
+        const name = `bin${tag}`;
+        const created = await must<SmbShareMutation>('smb create bin', api('POST', '/api/shares/smb', { name, path: dir, recycleBin: {} }), 201);
+        expect(created.share.recycleBin).toEqual({ repository: '.recycle', perUser: true, keepTree: true, versions: true });
+        const files: Record<string, Buffer> = {};
+        for (const who of [alice, bob]) {
+          const up = await localFile(`${who.user}-deleted.bin`, 4096);
+          files[who.user] = up.content;
+          expect(await smb.status(name, who, `put ${up.file} ${who.user}.bin; del ${who.user}.bin`)).toBe('OK');
+          await expect(fs.stat(path.join(dir, `${who.user}.bin`))).rejects.toThrow(/ENOENT/);
+        }
+        for (const who of [alice, bob]) {
+          const binned = path.join(dir, '.recycle', who.user, `${who.user}.bin`);
+          expect((await fs.readFile(binned)).equals(files[who.user])).toBe(true);
+          const bin = await fs.stat(path.dirname(binned));
+          // Each bin is its owner's alone; the folder holding them is open to every share user.
+          expect([bin.uid, bin.mode & 0o777]).toEqual([uids[who.user], 0o700]);
+        }
+        expect((await fs.stat(path.join(dir, '.recycle'))).mode & 0o7777).toBe(0o1777);
+        // bob cannot open alice's bin.
+        expect(await smb.status(name, bob, `ls .recycle/${alice.user}/*`)).toMatch(/NT_STATUS_ACCESS_DENIED/);
+      });
+
+      it('a shared recycle bin, chosen deliberately, takes every user’s deletions, folders kept', async () => {
+        const dir = await openDir('recycled-shared');
+        const name = `sbin${tag}`;
+        const body = { name, path: dir, createMask: '0666', directoryMask: '0777', recycleBin: { repository: '.trash', perUser: false, keepTree: true } };
+        await must<SmbShareMutation>('smb create shared bin', api('POST', '/api/shares/smb', body), 201);
+        const a = await localFile('shared-a.bin', 1024);
+        const b = await localFile('shared-b.bin', 1024);
+        expect(await smb.status(name, alice, `mkdir docs; put ${a.file} docs/a.bin; del docs/a.bin`)).toBe('OK');
+        // alice's delete made .trash and .trash/docs; bob's file must still fit in there.
+        expect(await smb.status(name, bob, `put ${b.file} docs/b.bin; del docs/b.bin`)).toBe('OK');
+        expect((await fs.readFile(path.join(dir, '.trash/docs/a.bin'))).equals(a.content)).toBe(true);
+        expect((await fs.readFile(path.join(dir, '.trash/docs/b.bin'))).equals(b.content)).toBe(true);
+        for (const d of ['.trash', '.trash/docs']) expect({ d, mode: (await fs.stat(path.join(dir, d))).mode & 0o7777 }).toEqual({ d, mode: 0o1777 });
+      });
+
       it('a deleted share is gone for clients, and its data stays', async () => {
         const id = await shareId('smb', privateName);
         const gone = await must<{ apply: ApplyResult }>('smb delete', api('DELETE', `/api/shares/smb/${id}`), 200);

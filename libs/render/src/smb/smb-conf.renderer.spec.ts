@@ -34,7 +34,7 @@ const fullState: SmbConfStateInput = state(
       directoryMask: '2775',
       forceUser: 'alice',
       forceGroup: 'staff',
-      recycle: { repository: '.bin', keepTree: true, versions: false },
+      recycle: { repository: '.bin', perUser: false, keepTree: true, versions: false },
       previousVersions: { mountpoint: '/mnt/tank/projects', snapdir: '.zfs/snapshot', format: 'GMT-%Y.%m.%d-%H.%M.%S' },
       audit: true,
     },
@@ -130,8 +130,19 @@ describe('renderSmbConf', () => {
 
   it('uses the per-user recycle bin by default and the fixed snapshot format', () => {
     const text = renderSmbConf(state([{ ...baseShare, recycle: {}, previousVersions: { snapdir: '.zfs/snapshot' } }]));
-    expect(text).toContain('recycle:repository = .recycle/%U\n');
+    // %u (the account the connection runs as), not %U (the name a guest may type): see recycleParams.
+    expect(text).toContain('recycle:repository = .recycle/%u\n');
     expect(text).toContain('shadow:format = @GMT-%Y.%m.%d-%H.%M.%S\n\tshadow:sort = desc\n\tshadow:localtime = no\n');
+  });
+
+  // Issue 14 defect 2: vfs_recycle makes the bin folder as the first user who deletes, 0700 unless
+  // told otherwise, and deletes for good what it cannot move there. Every folder several users
+  // write must therefore be created 1777.
+  it('creates the folder all users share 1777 and each per-user bin 0700', () => {
+    const perUser = renderSmbConf(state([{ ...baseShare, recycle: { repository: '.bin' } }]));
+    expect(perUser).toContain('\trecycle:repository = .bin/%u\n\trecycle:directory_mode = 1777\n\trecycle:subdir_mode = 0700\n');
+    const shared = renderSmbConf(state([{ ...baseShare, recycle: { repository: '.bin', perUser: false } }]));
+    expect(shared).toContain('\trecycle:repository = .bin\n\trecycle:directory_mode = 1777\n\trecycle:subdir_mode = 1777\n');
   });
 
   it('writes shadow:mountpoint (the dataset root) and the driver’s snapshot format when given', () => {

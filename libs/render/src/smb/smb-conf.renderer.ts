@@ -6,8 +6,28 @@ import { SHADOW_FORMATS, SmbConfState, type SmbConfStateInput, type SmbShareStat
 
 /** Snapshot names MoxNAS creates (`@GMT-2024.01.31-23.59.59`): what Windows expects, in UTC. */
 export const SHADOW_FORMAT = SHADOW_FORMATS[0];
-/** Default recycle bin: one per user inside the share. */
-export const DEFAULT_RECYCLE_REPOSITORY = '.recycle/%U';
+/** Default recycle bin folder inside the share. */
+export const DEFAULT_RECYCLE_REPOSITORY = '.recycle';
+/** A bin folder several users write: everyone may add, only the owner may remove (like /tmp). */
+const SHARED_BIN_MODE = '1777';
+
+/**
+ * The vfs_recycle parameters of a bin. vfs_recycle creates the first component of the repository
+ * with `directory_mode` and every deeper one with `subdir_mode`, as the user who deletes (its
+ * default 0700 for both). A bin folder the first deleter owns with 0700 makes every other user's
+ * move into it fail, and vfs_recycle then deletes the file for good. So every folder users share is
+ * 1777; in a per-user bin the user's own folder and what it keeps are 0700.
+ *
+ * Per user is `%u`, the account the connection runs as, not `%U`, the name the client typed: with
+ * `map to guest = Bad User` a guest may type any name, and would otherwise create (as the guest
+ * account) the bin folder of a real user, who could then not write it.
+ */
+export function recycleParams(recycle: NonNullable<SmbShareState['recycle']>): { repository: string; directoryMode: string; subdirMode: string } {
+  const folder = recycle.repository ?? DEFAULT_RECYCLE_REPOSITORY;
+  return recycle.perUser
+    ? { repository: `${folder}/%u`, directoryMode: SHARED_BIN_MODE, subdirMode: '0700' }
+    : { repository: folder, directoryMode: SHARED_BIN_MODE, subdirMode: SHARED_BIN_MODE };
+}
 /** Fixed syslog prefix of audit lines: who, from where, which machine, which share. */
 export const AUDIT_PREFIX = 'moxnas-audit|%u|%I|%m|%S';
 
@@ -30,7 +50,7 @@ interface ShareView {
   audit: { prefix: string } | null;
   timeMachine: { maxSize: string | null } | null;
   shadow: { mountpoint: string | null; snapdir: string; format: string; sort: string } | null;
-  recycle: { repository: string; keepTree: string; versions: string } | null;
+  recycle: { repository: string; directoryMode: string; subdirMode: string; keepTree: string; versions: string } | null;
 }
 
 const yesNo = (b: boolean) => (b ? 'yes' : 'no');
@@ -85,7 +105,7 @@ function shareView(share: SmbShareState, apple: boolean): ShareView {
       : null,
     recycle: share.recycle
       ? {
-          repository: share.recycle.repository ?? DEFAULT_RECYCLE_REPOSITORY,
+          ...recycleParams(share.recycle),
           keepTree: yesNo(share.recycle.keepTree),
           versions: yesNo(share.recycle.versions),
         }

@@ -13,7 +13,7 @@ import {
   SizeWithUnit,
   SmbProtocol,
   SmbServerString,
-  SmbShareName,
+  SmbSectionName,
   SmbWorkgroup,
   TcpPort,
   UserNameList,
@@ -31,8 +31,13 @@ const SnapshotDir = z
   .describe('Where the snapshots are: relative to the share (.zfs/snapshot) or absolute.');
 
 export const SmbRecycleState = z.object({
-  /** Directory inside the share; absent = `.recycle/%U` (one bin per user, a macro we own). */
+  /** Directory inside the share; absent = `.recycle`. */
   repository: RelativePath.nullish(),
+  /**
+   * One bin per user below the repository (`<repository>/%u`, a macro we own) or one bin every
+   * share user deletes into. Either way every level that several users write is created 1777.
+   */
+  perUser: z.boolean().default(true),
   keepTree: z.boolean().default(true),
   versions: z.boolean().default(true),
 });
@@ -63,7 +68,7 @@ export const SmbTimeMachineState = z.object({
 });
 
 export const SmbShareState = z.object({
-  name: SmbShareName,
+  name: SmbSectionName,
   /** Disabled shares stay in the database but are not written. */
   enabled: z.boolean().default(true),
   path: AbsolutePath,

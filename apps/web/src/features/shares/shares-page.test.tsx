@@ -1,4 +1,4 @@
-import { SmbShareCreate, type ApplyResult, type FtpShare, type SharesSummary, type ShareImportReport, type SmbPreset, type SmbShare } from '@moxnas/contracts';
+import { SmbShareCreate, unknownFields, type ApplyResult, type FtpShare, type SharesSummary, type ShareImportReport, type SmbPreset, type SmbShare } from '@moxnas/contracts';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
@@ -161,7 +161,9 @@ describe('SharesPage', () => {
     expect(query(sent!).get('dryRun')).toBe('true');
     const allowed = Object.keys(SmbShareCreate.shape);
     expect(Object.keys(sent!.body as object).filter((k) => !allowed.includes(k))).toEqual([]);
-    expect(sent!.body).toMatchObject({ name: 'media', path: '/srv/media', readOnly: true, recycleBin: { repository: '.recycle', keepTree: true, versions: true } });
+    // The API refuses unknown fields at any depth (issue 14, defect 6): the form sends none.
+    expect(unknownFields(SmbShareCreate, sent!.body)).toEqual([]);
+    expect(sent!.body).toMatchObject({ name: 'media', path: '/srv/media', readOnly: true, recycleBin: { repository: '.recycle', perUser: true, keepTree: true, versions: true } });
     expect(sent!.body).not.toHaveProperty('createDirectory');
   });
 

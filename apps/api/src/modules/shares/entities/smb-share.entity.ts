@@ -3,6 +3,8 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 /** Recycle bin options as stored (vfs_recycle). */
 export interface StoredRecycleBin {
   repository: string;
+  /** One bin per user below the repository, or one for all (migration 1763774100000 set it on old rows). */
+  perUser: boolean;
   keepTree: boolean;
   versions: boolean;
 }

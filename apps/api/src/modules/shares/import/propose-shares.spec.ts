@@ -39,7 +39,7 @@ describe('proposeShares: smb.conf', () => {
       smb({
         name: 'media', path: '/srv/media', comment: 'Films and music', readOnly: false,
         validUsers: ['alice', 'bob'], validGroups: ['family'], writeUsers: ['alice'], writeGroups: [],
-        recycleBin: { repository: '.recycle', keepTree: true, versions: true },
+        recycleBin: { repository: '.recycle', perUser: true, keepTree: true, versions: true },
       }),
       smb({ name: 'Public Docs', path: '/srv/public/docs', comment: 'Anyone may read', guestOk: true, readOnly: true }),
       smb({
@@ -62,16 +62,16 @@ describe('proposeShares: smb.conf', () => {
         validUsers: ['alice'], validGroups: ['staff'], writeUsers: ['bob'], writeGroups: ['editors'],
         hostsAllow: ['10.1.0.0/16'], hostsDeny: ['10.1.99.0/24'], createMask: '0640', directoryMask: '0750',
         forceUser: 'alice', forceGroup: 'staff',
-        recycleBin: { repository: '.trash', keepTree: false, versions: false },
+        recycleBin: { repository: '.trash', perUser: false, keepTree: false, versions: false },
         previousVersions: true, audit: true, timeMachine: { maxSize: null },
       }),
-      smb({ name: 'photos', path: '/srv/photos', readOnly: false, recycleBin: { repository: '.recycle', keepTree: false, versions: false } }),
+      smb({ name: 'photos', path: '/srv/photos', readOnly: false, recycleBin: { repository: '.recycle', perUser: false, keepTree: false, versions: false } }),
       smb({ name: 'music', path: '/srv/music', readOnly: false }),
       smb({ name: 'dept-sales', path: '/srv/dept/sales', readOnly: false, validUsers: [], validGroups: ['sales'] }),
       smb({ name: 'dept-hr', path: '/srv/dept/hr', readOnly: false, validUsers: [], validGroups: ['hr'], hostsAllow: ['10.2.0.0/16'] }),
       smb({ name: 'ünïcödé', path: '/srv/ünïcödé', comment: 'Fotos für die Familie 日本' }),
       smb({ name: 'no path', path: '', comment: 'This share forgot its path', readOnly: false }),
-      smb({ name: 'legacy', path: '/srv/legacy', recycleBin: { repository: '.recycle', keepTree: false, versions: false } }),
+      smb({ name: 'legacy', path: '/srv/legacy', recycleBin: { repository: '.recycle', perUser: false, keepTree: false, versions: false } }),
     ]);
   });
 
@@ -131,7 +131,8 @@ describe('proposeShares: smb.conf', () => {
     expect(at(byName('TimeMachine').notes)).toEqual([]);
     expect(at(byName('photos').notes)).toEqual([[142, 'vfs objects = acl_xattr recycle'], [143, 'recycle:exclude = *.tmp']]);
     expect(byName('media').notes.map((n) => [n.line, n.reason])).toEqual([
-      [34, expect.stringMatching(/no per-user recycle bins: proposed as the one repository \.recycle/)],
+      // Issue 14 defect 2: `.recycle/%U` is taken over as per-user bins (named by the account).
+      [34, expect.stringMatching(/proposed as per-user bins in \.recycle, named by the account \(%u\)/)],
       [176, expect.stringMatching(/continues the section opened on line 25/)],
     ]);
     expect(byName('legacy').notes.map((n) => [n.line, n.reason])).toEqual([[171, expect.stringMatching(/"maybe" is not a yes\/no value/)]]);
@@ -152,7 +153,7 @@ describe('proposeShares: smb.conf', () => {
   it('applies [global] share options as defaults that a share may override', () => {
     const { smb: shares } = proposeShares({ smbConf: 'read only = no\nvfs objects = recycle\n[a]\npath = /srv/a\n[b]\npath = /srv/b\nread only = yes\nvfs objects =\n' });
     expect(shares.map((p) => [p.share.readOnly, p.share.recycleBin ?? null])).toEqual([
-      [false, { repository: '.recycle', keepTree: false, versions: false }],
+      [false, { repository: '.recycle', perUser: false, keepTree: false, versions: false }],
       [true, null],
     ]);
   });

@@ -253,16 +253,17 @@ class SmbImporter {
 
     if (has('recycle')) {
       // Samba's defaults (.recycle, keeptree no, versions no) differ from the contract's: always say them.
+      // `<folder>/%U` or `/%u` is a per-user bin; a plain folder is one bin for all, as in Samba.
       const given = last.get('recycleRepository');
-      const perUser = given && /^(.+?)\/%[Uu]$/.exec(given.value);
+      const perUser = given && /^(.+?)\/%([Uu])$/.exec(given.value);
       let repository: string;
       if (given && perUser && !MACRO_RE.test(perUser[1])) {
         repository = perUser[1];
-        noteAt(given.at, `MoxNAS has no per-user recycle bins: proposed as the one repository ${repository}, where the deleted files of every user land`);
+        if (perUser[2] === 'U') noteAt(given.at, `proposed as per-user bins in ${repository}, named by the account (%u) rather than by the name the client typed (%U)`);
       } else {
         repository = literal('recycleRepository') ?? '.recycle';
       }
-      share.recycleBin = { repository, keepTree: bool('recycleKeepTree', false), versions: bool('recycleVersions', false) };
+      share.recycleBin = { repository, perUser: !!perUser, keepTree: bool('recycleKeepTree', false), versions: bool('recycleVersions', false) };
     } else {
       for (const f of ['recycleRepository', 'recycleKeepTree', 'recycleVersions'] as const) unused(f, 'recycle is not in vfs objects');
     }

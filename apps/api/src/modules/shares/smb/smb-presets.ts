@@ -23,7 +23,7 @@ export const SMB_PRESETS: readonly SmbPreset[] = [
       guestOk: false,
       createMask: '0600',
       directoryMask: '0700',
-      recycleBin: { repository: '.recycle', keepTree: true, versions: true },
+      recycleBin: { repository: '.recycle', perUser: true, keepTree: true, versions: true },
       previousVersions: false,
       timeMachine: null,
       audit: false,

@@ -112,10 +112,13 @@ function SmbFields({ control, presetPicker }: { control: Control<Values>; preset
       </FormSection>
 
       <FormSection title="Features">
-        <OptionalObjectSwitch control={control} name="recycleBin" label="Recycle bin" helperText="Deleted files move to a folder in the share instead of vanishing" initial={{ repository: '.recycle', keepTree: true, versions: true }}>
+        <OptionalObjectSwitch control={control} name="recycleBin" label="Recycle bin" helperText="Deleted files move to a folder in the share instead of vanishing" initial={{ repository: '.recycle', perUser: true, keepTree: true, versions: true }}>
           <Grid container spacing={2}>
-            <Grid size={{ xs: 12, sm: 4 }}>
+            <Grid size={{ xs: 12, sm: 6 }}>
               <FormTextField control={control} name={at('recycleBin.repository')} label="Folder" fullWidth helperText="Inside the share" />
+            </Grid>
+            <Grid size={{ xs: 12, sm: 6 }}>
+              <FormSwitch control={control} name={at('recycleBin.perUser')} label="One bin per user" helperText="Off: one bin all users of the share can browse" />
             </Grid>
             <Grid size={{ xs: 12, sm: 4 }}>
               <FormSwitch control={control} name={at('recycleBin.keepTree')} label="Keep folder structure" />

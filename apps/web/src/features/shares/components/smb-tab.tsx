@@ -30,7 +30,7 @@ export function SmbTab() {
             {s.guestOk && <OptionChip label="guest" color="warning" hint="Anyone may connect without a password" />}
             {!s.browseable && <OptionChip label="hidden" hint="Not listed when browsing" />}
             {s.timeMachine && <OptionChip label="Time Machine" color="info" hint={`macOS backups${s.timeMachine.maxSize ? `, up to ${s.timeMachine.maxSize}` : ''}`} />}
-            {s.recycleBin && <OptionChip label="recycle bin" hint={`Deleted files go to ${s.recycleBin.repository}`} />}
+            {s.recycleBin && <OptionChip label="recycle bin" hint={s.recycleBin.perUser ? `Deleted files go to ${s.recycleBin.repository}/<user>` : `Deleted files go to ${s.recycleBin.repository}, shared by all users`} />}
             {s.previousVersions && <OptionChip label="previous versions" hint="Snapshots shown as Previous Versions" />}
             {s.audit && <OptionChip label="audit" hint="File operations are logged" />}
           </>
