@@ -3,6 +3,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Group, Pool, ServiceStatus, TokenResponse, UserChange } from '@moxnas/contracts';
 import { hostPaths } from '../../../api/src/core/config/host-paths';
+import { ApplyEngine } from '../../../api/src/modules/services/apply/apply-engine';
+import type { ManagedConfig } from '../../../api/src/modules/services/apply/managed-config';
 import { startTestApp, type InjectResult, type TestApp } from '../../../api/test/support/test-app';
 import { binaryPath, describeHost, exec, freePort, processesMentioning, tempDir, waitFor } from '../host/support/host-test-env';
 import { FtpClient, ftpOutcome, type Credentials } from './support/share-clients';
@@ -76,7 +78,9 @@ describeHost('account changes reach the real vsftpd (root, useradd, vsftpd, curl
       await api('POST', '/api/services/ftp/stop').catch(() => undefined);
       if (carolId) await api('DELETE', `/api/users/${carolId}?keepFiles=false`).catch(() => undefined);
     }
-    if ((await exec('/usr/bin/getent', ['passwd', carol.user])).code === 0) await exec(binaryPath('userdel') as string, [carol.user]);
+    for (const name of [carol.user, `mxd${tag}dave`]) {
+      if ((await exec('/usr/bin/getent', ['passwd', name])).code === 0) await exec(binaryPath('userdel') as string, [name]);
+    }
     const smbConf = app ? hostPaths(app.config).smbConf : undefined;
     if (smbConf && binaryPath('pdbedit')) await exec(binaryPath('pdbedit') as string, ['--configfile', smbConf, '--delete', '--user', carol.user]);
     const appRoot = app?.root;
@@ -105,6 +109,28 @@ describeHost('account changes reach the real vsftpd (root, useradd, vsftpd, curl
     expect(await login()).toMatch(/^530\b.*Permission denied/);
     await must('enable', api('PATCH', `/api/users/${carolId}`, { disabled: false }), 200);
     expect(await login()).toBe('OK');
+  });
+
+  it('a user change whose FTP re-apply is refused leaves no Linux account behind', async () => {
+    // vsftpd's checker stands in for any failure after useradd: the candidate files are refused.
+    const engine = app.app.get(ApplyEngine);
+    const real = (engine as unknown as { configs: Map<string, ManagedConfig> }).configs.get('ftp')!;
+    const refusing: ManagedConfig = {
+      service: 'ftp',
+      dependsOn: real.dependsOn,
+      render: (m) => real.render(m),
+      validate: async () => ({ ok: false, messages: ['refused for the test'] }),
+    };
+    const dave = `mxd${tag}dave`;
+    engine.register(refusing);
+    try {
+      const res = await api<{ code: string }>('POST', '/api/users', { username: dave, password: PASSWORD, ftpEnabled: true, groupIds: [teamId] });
+      expect([res.status, res.body.code]).toEqual([422, 'VALIDATION_FAILED']);
+    } finally {
+      engine.register(real);
+    }
+    expect((await exec('/usr/bin/getent', ['passwd', dave])).code).not.toBe(0);
+    expect((await api<{ total: number }>('GET', `/api/users?search=${dave}`)).body.total).toBe(0);
   });
 
   it('leaving the group through the group API takes it away again', async () => {
