@@ -81,7 +81,8 @@ export const SmbRecycleBin = z
   .superRefine((bin, ctx) => {
     // vfs_recycle creates the first folder for everyone and deeper ones for their creator only, so
     // the folder that holds the users' bins must be the first one.
-    if (bin.perUser && bin.repository.includes('/')) {
+    // (Only for a repository its grammar takes: one message per field.)
+    if (bin.perUser && bin.repository.includes('/') && RelativePath.safeParse(bin.repository).success) {
       ctx.addIssue({ code: 'custom', path: ['repository'], message: 'a per-user recycle bin is one folder name (the users’ bins are made inside it); nested folders work only for a shared bin' });
     }
   })
