@@ -61,6 +61,8 @@ export interface RequestOptions {
    * logout also revokes the session it belongs to.
    */
   auth?: boolean;
+  /** Statuses whose body is the answer, not an error: the health reports answer 503 when unhealthy. */
+  acceptStatus?: readonly number[];
 }
 
 function defaultSessionExpired(): void {
@@ -122,7 +124,7 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
       sessionExpiredHandler();
     }
   }
-  if (!res.ok) throw await toApiError(res);
+  if (!res.ok && !options.acceptStatus?.includes(res.status)) throw await toApiError(res);
   return (await parseBody(res)) as T;
 }
 

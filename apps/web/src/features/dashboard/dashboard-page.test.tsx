@@ -66,6 +66,19 @@ describe('DashboardPage', () => {
     expect(await screen.findByText(/No jobs yet/)).toBeTruthy();
   });
 
+  it('shows the report of an unhealthy box, which the API answers with a 503', async () => {
+    const unhealthy: DetailedHealth = {
+      ...health,
+      status: 'unhealthy',
+      checks: { ...health.checks, services: { status: 'unhealthy', responseTimeMs: 5, services: { smb: 'failed' }, message: 'failed: smb' } },
+    };
+    mockFetch({ ...liveRoutes, 'GET /api/system/health/detailed': () => json(503, unhealthy) });
+    renderPage(<DashboardPage />, { user: adminUser });
+    const services = await screen.findByRole('region', { name: 'Services check' });
+    expect(within(services).getByText('unhealthy')).toBeTruthy();
+    expect(services.textContent).toContain('failed: smb');
+  });
+
   it('charts the live figures from the history plus the latest snapshot, and shows pools, services and alerts', async () => {
     mockFetch({ ...liveRoutes, 'GET /api/system/health/detailed': () => json(200, health) });
     renderPage(<DashboardPage />, { user: adminUser });

@@ -1,10 +1,11 @@
-import { healthApi } from '@moxnas/contracts';
+import { healthApi, type DetailedHealth } from '@moxnas/contracts';
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { call } from '../../../lib/api-client';
+import { apiRequest, buildPath } from '../../../lib/api-client';
 
 export const DETAILED_HEALTH_INTERVAL_MS = 15_000;
 
-export const getDetailedHealth = (signal?: AbortSignal) => call(healthApi.detailed, { signal });
+// An unhealthy box answers 503 with the full report: that report is what the dashboard shows.
+export const getDetailedHealth = (signal?: AbortSignal) => apiRequest<DetailedHealth>(buildPath(healthApi.detailed.path, undefined), { signal, acceptStatus: [503] });
 
 export const detailedHealthQueryOptions = () =>
   queryOptions({
