@@ -90,7 +90,7 @@ export class ReconcileService implements OnApplicationBootstrap {
         severity: 'critical',
         kind: 'condition',
         title: 'The host could not be brought fully in line with the database',
-        message: `${problems.join('; ')}. Fix the cause and run "moxnas reconcile" (or restart MoxNAS); this clears after a clean run.`,
+        message: `${problems.join('; ')}. Fix the cause and restart MoxNAS; this clears after a clean start-up reconcile.`,
         source: 'services',
         data: { problems },
       });
