@@ -112,12 +112,13 @@ describe('account changes re-apply the services rendered from them', () => {
     await inStep();
   });
 
-  it('the FTP re-apply is recorded as a revision of the user change', async () => {
+  it('the FTP re-apply is recorded as a revision of the user change, with who made it', async () => {
     const team = await makeGroup(app);
     await ftpShare({ path: await dir('ftp-revision'), allowedGroups: [team] });
     const hank = await makeUser(app, { groupIds: [await groupId(team)] });
     const revisions = await app.api<RevisionSummary[]>('GET', '/api/services/ftp/revisions');
     const ofChange = revisions.body.filter((r) => r.message === `user ${hank} created`);
+    expect(ofChange.map((r) => r.actor)).toEqual(['admin', 'admin']);
     expect(ofChange.map((r) => `${r.result} ${r.path}`).sort()).toEqual([`applied ${paths.vsftpdUserList}`, `applied ${path.join(paths.vsftpdUserDir, hank)}`].sort());
   });
 

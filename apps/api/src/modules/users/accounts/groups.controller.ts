@@ -10,6 +10,7 @@ import {
   type ResponseOf,
   type UpdateGroupRequest,
 } from '@moxnas/contracts';
+import { CurrentActor, type Actor } from '../../../core/http/actor';
 import { Route } from '../../../core/http/route.decorator';
 import { GroupsService } from './groups.service';
 
@@ -28,17 +29,17 @@ export class GroupsController {
   }
 
   @Route(groupsApi.create)
-  create(@Body() body: CreateGroupRequest): Promise<GroupChange> {
-    return this.groups.create(body);
+  create(@Body() body: CreateGroupRequest, @CurrentActor() actor: Actor | null): Promise<GroupChange> {
+    return this.groups.create(body, actor?.username ?? null);
   }
 
   @Route(groupsApi.update)
-  update(@Param() params: IdParams, @Body() body: UpdateGroupRequest): Promise<GroupChange> {
-    return this.groups.update(params.id, body);
+  update(@Param() params: IdParams, @Body() body: UpdateGroupRequest, @CurrentActor() actor: Actor | null): Promise<GroupChange> {
+    return this.groups.update(params.id, body, actor?.username ?? null);
   }
 
   @Route(groupsApi.delete)
-  delete(@Param() params: IdParams): Promise<DeleteResult> {
-    return this.groups.delete(params.id);
+  delete(@Param() params: IdParams, @CurrentActor() actor: Actor | null): Promise<DeleteResult> {
+    return this.groups.delete(params.id, actor?.username ?? null);
   }
 }

@@ -137,7 +137,8 @@ export class GroupsService {
     throw DomainError.conflict(`No free gid is left between ${ID_ALLOCATION_START} and ${ID_MAX}.`);
   }
 
-  create(input: CreateGroupRequest): Promise<GroupChange> {
+  /** `actor` is recorded on the revisions of the services the change re-applies. */
+  create(input: CreateGroupRequest, actor: string | null = null): Promise<GroupChange> {
     return this.lock.run(async () => {
       const errors: FieldError[] = [];
       const members = (await this.resolveMembers(input.memberIds, errors)) ?? [];
@@ -159,6 +160,7 @@ export class GroupsService {
       try {
         await this.engine.change({
           touches: GROUP_KINDS,
+          actor,
           reason: `group ${group.name} created`,
           mutate: async (em, tx) => {
             await em.insert(GroupEntity, group);
@@ -178,7 +180,7 @@ export class GroupsService {
     });
   }
 
-  update(id: string, input: UpdateGroupRequest): Promise<GroupChange> {
+  update(id: string, input: UpdateGroupRequest, actor: string | null = null): Promise<GroupChange> {
     return this.lock.run(async () => {
       const current = await this.find(id);
       const before = (await this.toGroups([current]))[0];
@@ -204,6 +206,7 @@ export class GroupsService {
         await this.engine.change({
           // A rename rewrites the shares naming the group, so their services are applied as well.
           touches: renamed ? [...GROUP_KINDS, ...this.dependents.renameTouches()] : GROUP_KINDS,
+          actor,
           reason: renamed ? `group ${current.name} renamed to ${next.name}` : `group ${next.name} changed`,
           mutate: async (em, tx) => {
             await em.save(GroupEntity, next);
@@ -226,7 +229,7 @@ export class GroupsService {
     });
   }
 
-  delete(id: string): Promise<DeleteResult> {
+  delete(id: string, actor: string | null = null): Promise<DeleteResult> {
     return this.lock.run(async () => {
       const group = await this.find(id);
       const primaryOf = await this.users.find({ where: { primaryGroupId: id }, select: { id: true, username: true } });
@@ -241,6 +244,7 @@ export class GroupsService {
       let provisioning: Provisioning | undefined;
       await this.engine.change({
         touches: GROUP_KINDS,
+        actor,
         reason: `group ${group.name} deleted`,
         mutate: async (em, tx) => {
           await em.delete(GroupEntity, { id });

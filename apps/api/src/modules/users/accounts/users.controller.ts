@@ -11,6 +11,7 @@ import {
   type UserChange,
   type UserListQuery,
 } from '@moxnas/contracts';
+import { CurrentActor, type Actor } from '../../../core/http/actor';
 import { Route } from '../../../core/http/route.decorator';
 import { UsersService } from './users.service';
 
@@ -29,17 +30,17 @@ export class UsersController {
   }
 
   @Route(usersApi.create)
-  create(@Body() body: CreateUserRequest): Promise<UserChange> {
-    return this.users.create(body);
+  create(@Body() body: CreateUserRequest, @CurrentActor() actor: Actor | null): Promise<UserChange> {
+    return this.users.create(body, actor?.username ?? null);
   }
 
   @Route(usersApi.update)
-  update(@Param() params: IdParams, @Body() body: UpdateUserRequest): Promise<UserChange> {
-    return this.users.update(params.id, body);
+  update(@Param() params: IdParams, @Body() body: UpdateUserRequest, @CurrentActor() actor: Actor | null): Promise<UserChange> {
+    return this.users.update(params.id, body, actor?.username ?? null);
   }
 
   @Route(usersApi.delete)
-  delete(@Param() params: IdParams, @Query() query: DeleteUserQuery): Promise<DeleteResult> {
-    return this.users.delete(params.id, query.keepFiles);
+  delete(@Param() params: IdParams, @Query() query: DeleteUserQuery, @CurrentActor() actor: Actor | null): Promise<DeleteResult> {
+    return this.users.delete(params.id, query.keepFiles, actor?.username ?? null);
   }
 }

@@ -204,7 +204,8 @@ export class UsersService {
 
   // ─── Create ────────────────────────────────────────────────────────────────────────────────
 
-  create(input: CreateUserRequest): Promise<UserChange> {
+  /** `actor` is recorded on the revisions of the services the change re-applies. */
+  create(input: CreateUserRequest, actor: string | null = null): Promise<UserChange> {
     return this.lock.run(async () => {
       const errors: FieldError[] = [];
       if (passwordMentionsName(input.password, input.username)) errors.push({ field: 'password', message: 'must not contain the username' });
@@ -258,6 +259,7 @@ export class UsersService {
       try {
         await this.engine.change({
           touches: USER_KINDS,
+          actor,
           reason: `user ${user.username} created`,
           mutate: async (em, tx) => {
             await em.insert(UserEntity, user);
@@ -280,7 +282,7 @@ export class UsersService {
 
   // ─── Update ────────────────────────────────────────────────────────────────────────────────
 
-  update(id: string, input: UpdateUserRequest): Promise<UserChange> {
+  update(id: string, input: UpdateUserRequest, actor: string | null = null): Promise<UserChange> {
     return this.lock.run(async () => {
       const current = await this.find(id);
       const before = (await this.toUsers([current]))[0];
@@ -337,6 +339,7 @@ export class UsersService {
       try {
         await this.engine.change({
           touches: USER_KINDS,
+          actor,
           reason: `user ${next.username} changed`,
           mutate: async (em, tx) => {
             await em.save(UserEntity, next);
@@ -375,7 +378,7 @@ export class UsersService {
 
   // ─── Delete ────────────────────────────────────────────────────────────────────────────────
 
-  delete(id: string, keepFiles: boolean): Promise<DeleteResult> {
+  delete(id: string, keepFiles: boolean, actor: string | null = null): Promise<DeleteResult> {
     return this.lock.run(async () => {
       const user = await this.find(id);
       await this.keepAnAdmin(user, null);
@@ -386,6 +389,7 @@ export class UsersService {
       let provisioning: Provisioning | undefined;
       await this.engine.change({
         touches: USER_KINDS,
+        actor,
         reason: `user ${user.username} deleted`,
         mutate: async (em, tx) => {
           await em.delete(UserEntity, { id });
