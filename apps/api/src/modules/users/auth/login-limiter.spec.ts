@@ -2,7 +2,7 @@ import { CacheService } from '../../../core/cache/cache.service';
 import { loadConfig } from '../../../core/config/config';
 import { EventsService, type AppEvent } from '../../system/events/events.service';
 import type { Clock } from '../clock';
-import { LOGIN_POLICY, LoginLimiter } from './login-limiter';
+import { LOGIN_POLICY, LoginLimiter, REAUTH_POLICY } from './login-limiter';
 
 class FixedClock implements Clock {
   constructor(public at: Date) {}
@@ -66,5 +66,18 @@ describe('LoginLimiter', () => {
     await expect(limiter.admit('10.0.0.2', 'someone', null)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
     for (let i = 0; i < LOGIN_POLICY.perUserPerMinute; i++) await limiter.admit(`10.1.0.${i}`, 'carol', null);
     await expect(limiter.admit('10.2.0.1', 'carol', null)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+  });
+
+  it('blocks re-authentication after its own failures without touching the login lock', async () => {
+    const userId = '00000000-0000-4000-8000-00000000a11c';
+    for (let i = 1; i < REAUTH_POLICY.failuresBeforeBlock; i++) expect(await limiter.reauthFailed(userId)).toBeUndefined();
+    expect(await limiter.reauthFailed(userId)).toMatchObject({ code: 'LOCKED', message: expect.stringMatching(/Logging in is not affected/) });
+    await expect(limiter.admitReauth(userId)).rejects.toMatchObject({ code: 'LOCKED' });
+    // Logging in is another counter: the name is neither locked nor published as a lockout.
+    await expect(limiter.admit('10.0.0.3', 'alice', null)).resolves.toBeUndefined();
+    expect(published).toEqual([]);
+    // The CLI's reset lifts it.
+    await limiter.clear('alice', userId);
+    await expect(limiter.admitReauth(userId)).resolves.toBeUndefined();
   });
 });
