@@ -80,7 +80,9 @@ describe(`users and groups (${testBackend()} database, host accounts off)`, () =
     expect(res.body.errors).toEqual([{ field: 'password', message: 'must not contain the username' }]);
     const many = await post('/api/users', { username: 'root', password: 'x', uid: 5, shell: '/bin/zsh', homeDir: 'relative', email: 'nope', extra: 1 });
     expect(many.status).toBe(422);
-    expect(many.body.errors?.map((e) => e.field).sort()).toEqual(['', 'email', 'homeDir', 'password', 'shell', 'uid', 'username']);
+    // The unknown key is named like any other field (issue 14, defect 6), not as the whole body.
+    expect(many.body.errors?.map((e) => e.field).sort()).toEqual(['email', 'extra', 'homeDir', 'password', 'shell', 'uid', 'username']);
+    expect(many.body.errors).toContainEqual({ field: 'extra', message: 'unknown field' });
   });
 
   it.each([
