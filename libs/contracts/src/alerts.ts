@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdParams, page, PageQuery } from './common';
+import { IdParams, page, PageQuery, secret } from './common';
 import { endpoint } from './endpoint';
 import { isHostname, isIPv4, isIPv6 } from './grammar';
 
@@ -90,8 +90,7 @@ const webhookUrl = z
   .refine((v) => !/\s/.test(v), 'must not contain whitespace')
   .describe('Where alerts are POSTed as JSON.');
 
-const webhookSecret = z
-  .string()
+const webhookSecret = secret(z.string())
   .min(16, 'must be at least 16 characters')
   .max(256, 'must be at most 256 characters')
   .describe('HMAC-SHA256 key: each request carries `X-MoxNAS-Signature: sha256=<hex>` over the raw body. Write-only.');
@@ -111,7 +110,7 @@ const EmailFields = {
   to: z.array(email).min(1, 'at least one recipient').max(20, 'at most 20 recipients').describe('Recipients.'),
 };
 
-const smtpPassword = z.string().min(1).max(1024).describe('SMTP password. Write-only.');
+const smtpPassword = secret(z.string()).min(1).max(1024).describe('SMTP password. Write-only.');
 
 const ChannelFields = {
   name: channelName,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdParams } from './common';
+import { IdParams, secret } from './common';
 import { endpoint } from './endpoint';
 
 export const Role = z.enum(['admin', 'operator', 'viewer', 'none']).describe(
@@ -49,8 +49,7 @@ export function passwordProblem(password: string): string | undefined {
   return undefined;
 }
 
-export const NewPassword = z
-  .string()
+export const NewPassword = secret(z.string())
   .superRefine((value, ctx) => {
     const problem = passwordProblem(value);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
@@ -61,8 +60,8 @@ export const NewPassword = z
 
 export const LoginRequest = z.object({
   username: z.string().min(1).max(64).describe('Account name.'),
-  password: z.string().min(1).max(1024).describe('Password.'),
-  totp: z.string().regex(/^\d{6}$/, 'six digits').optional().describe('Current TOTP code, when the account has TOTP enrolled.'),
+  password: secret(z.string().min(1).max(1024)).describe('Password.'),
+  totp: secret(z.string().regex(/^\d{6}$/, 'six digits')).optional().describe('Current TOTP code, when the account has TOTP enrolled.'),
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
@@ -78,31 +77,31 @@ export const SessionUser = z.object({
 export type SessionUser = z.infer<typeof SessionUser>;
 
 export const TokenResponse = z.object({
-  accessToken: z.string().describe('Short-lived JWT for `Authorization: Bearer`.'),
+  accessToken: secret(z.string()).describe('Short-lived JWT for `Authorization: Bearer`.'),
   expiresIn: z.number().int().describe('Seconds until the access token expires.'),
   user: SessionUser,
 });
 export type TokenResponse = z.infer<typeof TokenResponse>;
 
 export const ChangePasswordRequest = z.strictObject({
-  currentPassword: z.string().min(1).max(1024).describe('The password in use now.'),
+  currentPassword: secret(z.string().min(1).max(1024)).describe('The password in use now.'),
   newPassword: NewPassword,
 });
 export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;
 
 export const TotpEnrolment = z.object({
-  secret: z.string().describe('Base32 secret to type into an authenticator app. Shown once.'),
-  otpauthUrl: z.string().describe('`otpauth://totp/…` URI for a QR code.'),
+  secret: secret(z.string()).describe('Base32 secret to type into an authenticator app. Shown once.'),
+  otpauthUrl: secret(z.string()).describe('`otpauth://totp/…` URI for a QR code.'),
 });
 export type TotpEnrolment = z.infer<typeof TotpEnrolment>;
 
 export const TotpConfirmRequest = z.strictObject({
-  code: z.string().regex(/^\d{6}$/, 'six digits').describe('A current code from the authenticator app.'),
+  code: secret(z.string().regex(/^\d{6}$/, 'six digits')).describe('A current code from the authenticator app.'),
 });
 export type TotpConfirmRequest = z.infer<typeof TotpConfirmRequest>;
 
 export const TotpDisableRequest = z.strictObject({
-  password: z.string().min(1).max(1024).describe('The account password, to confirm.'),
+  password: secret(z.string().min(1).max(1024)).describe('The account password, to confirm.'),
 });
 export type TotpDisableRequest = z.infer<typeof TotpDisableRequest>;
 
@@ -234,7 +233,7 @@ export const CreateApiTokenRequest = z.strictObject({
 export type CreateApiTokenRequest = z.infer<typeof CreateApiTokenRequest>;
 
 export const CreatedApiToken = ApiToken.extend({
-  token: z.string().describe(`The token itself (\`${API_TOKEN_PREFIX}…\`), for \`Authorization: Bearer\`. Shown only in this response.`),
+  token: secret(z.string()).describe(`The token itself (\`${API_TOKEN_PREFIX}…\`), for \`Authorization: Bearer\`. Shown only in this response.`),
 });
 export type CreatedApiToken = z.infer<typeof CreatedApiToken>;
 

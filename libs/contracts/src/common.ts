@@ -1,5 +1,26 @@
 import { z } from 'zod';
 
+/**
+ * Schemas of secret values: passwords, tokens, TOTP secrets and codes, webhook keys, passphrases.
+ * The audit log redacts exactly the fields whose schema is marked here (never by key name), so a
+ * field called `passivePortMin` is shown and a password under any name is not.
+ */
+export const secretFields = z.registry<{ secret: true }>();
+
+/**
+ * Marks a schema as a secret. The mark survives what clones a schema (`.describe()`, `.min()`);
+ * wrappers such as `.optional()` or `.nullable()` are looked through by whoever walks the schema.
+ */
+export function secret<T extends z.ZodType>(schema: T): T {
+  secretFields.add(schema, { secret: true });
+  return schema;
+}
+
+/** True when this schema itself (not a wrapper around it) was marked with secret(). */
+export function isSecretSchema(schema: z.core.$ZodType): boolean {
+  return secretFields.get(schema)?.secret === true;
+}
+
 export const FieldError = z
   .object({
     field: z.string().describe('Dotted path of the offending field, for example `clients.0.host`; empty for the whole body.'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DryRunQuery } from './common';
+import { DryRunQuery, secret } from './common';
 import { endpoint } from './endpoint';
 import { Capability } from './services';
 
@@ -186,8 +186,7 @@ export type MetricsHistory = z.infer<typeof MetricsHistory>;
 // Configuration export / import
 // ---------------------------------------------------------------------------------------------
 
-const passphrase = z
-  .string()
+const passphrase = secret(z.string())
   .min(12, 'must be at least 12 characters')
   .max(1024, 'must be at most 1024 characters')
   .describe('Encrypts the export (scrypt + AES-256-GCM). Without it the file cannot be read, by MoxNAS or anyone. Write-only.');
