@@ -33,7 +33,7 @@ type Action =
   | { kind: 'group.delete'; group: number }
   | { kind: 'dataset.create' }
   | { kind: 'dataset.delete'; dataset: number }
-  | { kind: 'share.smb'; users: number[]; groups: number[]; readOnly: boolean }
+  | { kind: 'share.smb'; users: number[]; groups: number[]; readOnly: boolean; dataset: number | null }
   | { kind: 'share.nfs'; readOnly: boolean }
   | { kind: 'share.ftp'; users: number[]; groups: number[] }
   | { kind: 'share.update'; protocol: 'smb' | 'nfs' | 'ftp'; share: number; flag: boolean }
@@ -54,7 +54,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ kind: fc.constant('group.delete' as const), group: pick }),
   fc.record({ kind: fc.constant('dataset.create' as const) }),
   fc.record({ kind: fc.constant('dataset.delete' as const), dataset: pick }),
-  { arbitrary: fc.record({ kind: fc.constant('share.smb' as const), users: picks, groups: picks, readOnly: fc.boolean() }), weight: 2 },
+  { arbitrary: fc.record({ kind: fc.constant('share.smb' as const), users: picks, groups: picks, readOnly: fc.boolean(), dataset: fc.option(pick, { nil: null }) }), weight: 2 },
   fc.record({ kind: fc.constant('share.nfs' as const), readOnly: fc.boolean() }),
   { arbitrary: fc.record({ kind: fc.constant('share.ftp' as const), users: picks, groups: picks }), weight: 2 },
   fc.record({ kind: fc.constant('share.update' as const), protocol, share: pick, flag: fc.boolean() }),
@@ -144,14 +144,18 @@ describe('model: the files on disk always equal a fresh render of the database',
         const d = nth(await list(`/api/storage/datasets?poolId=${poolId}`), a.dataset);
         return d ? send('DELETE', `/api/storage/datasets/${d.id}`) : 'no dataset';
       }
-      case 'share.smb':
+      case 'share.smb': {
+        // In a dataset, with its snapshots as Previous Versions: the dataset is then in use.
+        const d = a.dataset === null ? undefined : (nth(await list(`/api/storage/datasets?poolId=${poolId}`), a.dataset) as (Listed & { path: string }) | undefined);
         return send('POST', '/api/shares/smb', {
           name: next('smb'),
-          path: await shareDir(),
+          path: d ? d.path : await shareDir(),
+          ...(d ? { previousVersions: true } : {}),
           readOnly: a.readOnly,
           validUsers: some(us, a.users).map((u) => u.username),
           validGroups: some(gs, a.groups).map((g) => g.name),
         });
+      }
       case 'share.nfs':
         return send('POST', '/api/shares/nfs', { path: await shareDir(), clients: [{ host: '10.0.0.0/24', access: a.readOnly ? 'ro' : 'rw' }] });
       case 'share.ftp':

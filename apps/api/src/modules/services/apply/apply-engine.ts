@@ -93,6 +93,8 @@ interface Progress {
   undo: Array<{ what: string; run: () => Promise<void> }>;
   /** Services whose daemon was asked to take the new files (they must take the old ones back). */
   reloaded: Step[];
+  /** Who and which job, for the failed revisions. */
+  by: { actor?: string | null; jobId?: string | null };
 }
 
 /** Daemon outcomes from the most to the least notable, for the summary of a multi-service change. */
@@ -180,7 +182,7 @@ export class ApplyEngine {
       const qr = this.dataSource.createQueryRunner();
       await qr.connect();
       await qr.startTransaction();
-      const state: Progress = { qr, written: [], undo: [], reloaded: [] };
+      const state: Progress = { qr, written: [], undo: [], reloaded: [], by: { actor: options.actor, jobId: options.jobId } };
       try {
         return await this.stages(ordered, options, state, started);
       } catch (err) {
@@ -311,7 +313,7 @@ export class ApplyEngine {
     if (failedStep && err instanceof ReloadFailed) {
       const health = stillDown.length ? `, but ${stillDown.join(', ')} is still unhealthy` : ' and it is serving again';
       const message = `The ${failedStep.service} daemon failed with the new configuration (${err.error}); the previous configuration was restored${health}${restored}.`;
-      for (const step of state.reloaded) await attempt(`recording the failed ${step.service} revision`, async () => void (await this.record(step.service, step.changed, step.rendered, 'failed', message, {})));
+      for (const step of state.reloaded) await attempt(`recording the failed ${step.service} revision`, async () => void (await this.record(step.service, step.changed, step.rendered, 'failed', message, state.by)));
       this.events.publish({ type: 'apply.failed', access: 'operator', data: { service: failedStep.service, message } });
       return new DomainError('APPLY_FAILED', message, undefined, { diffs: state.reloaded.flatMap((s) => s.diffs) });
     }
