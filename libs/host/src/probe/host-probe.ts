@@ -1,6 +1,7 @@
 import { constants, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { SEARCH_PATH } from '../command/command-runner';
+import type { ContainerType } from './container-type';
 import { nfsServerFix } from './nfs-server-fix';
 
 /** A detected fact with the reason the UI shows, and the host-side fix when it is missing. */
@@ -11,7 +12,7 @@ export interface Fact<T> {
   fix?: string;
 }
 
-export type ContainerType = 'lxc' | 'docker' | 'other' | 'none';
+export type { ContainerType } from './container-type';
 
 /** Binaries whose presence decides which features can work, and the Debian package that ships each. */
 export const PROBED_BINARIES = {

@@ -1,4 +1,4 @@
-import type { ContainerType } from './host-probe';
+import type { ContainerType } from './container-type';
 
 const NFSD_APPARMOR =
   'allow the nfsd mounts in /etc/pve/lxc/<vmid>.conf with `lxc.apparmor.raw: mount fstype=nfsd,` and `lxc.apparmor.raw: mount fstype=rpc_pipefs,`';
