@@ -356,10 +356,11 @@ export const AuditEntry = z.object({
   method: z.string(),
   path: z.string(),
   target: z.string().nullable().describe('What was acted on, for example `user:alice`.'),
-  before: z.unknown().nullable().describe('State before the change, secrets redacted.'),
-  after: z.unknown().nullable().describe('State after the change (or the input, when it failed), secrets redacted.'),
+  before: z.unknown().nullable().describe('State before the change (null for a create), secrets redacted. A U+0000 in any text is shown as ␀.'),
+  after: z.unknown().nullable().describe('State after the change: what the service recorded, else the response; the input when it failed. Fields the contracts mark secret are "[redacted]".'),
   result: AuditResult,
   status: z.number().int().describe('HTTP status of the response.'),
+  dryRun: z.boolean().describe('A `?dryRun=true` request: it showed what would change and changed nothing.'),
   message: z.string().nullable().describe('The error message, when it failed.'),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;

@@ -22,6 +22,7 @@ import { Repository } from 'typeorm';
 import { DomainError } from '../../../core/errors/domain-error';
 import { EventsService } from '../../system/events/events.service';
 import { JobsService } from '../../system/jobs/jobs.service';
+import { AuditContext } from '../../users/audit/audit-context';
 import { DatasetLocks } from '../dataset-locks';
 import { DatasetEntity, type StoredAclEntry } from '../entities/dataset.entity';
 import { PoolEntity } from '../entities/pool.entity';
@@ -63,6 +64,7 @@ export class DatasetsService {
     @Inject(STORAGE_HOST) private readonly host: StorageHost,
     @Inject(STORAGE_CLOCK) private readonly clock: StorageClock,
     @Inject(STORAGE_OPTIONS) private readonly options: StorageOptions,
+    private readonly audit: AuditContext,
   ) {}
 
   // ---------------------------------------------------------------------------------------------
@@ -293,6 +295,7 @@ export class DatasetsService {
   async update(id: string, body: DatasetUpdate): Promise<Dataset> {
     const ctx = await this.context(id);
     const { dataset, pool } = ctx;
+    const before = await this.toDto(dataset, pool);
     const errors: FieldError[] = [];
     const uid = body.owner !== undefined ? await this.resolveAccount('user', body.owner, 'owner', errors) : undefined;
     const gid = body.group !== undefined ? await this.resolveAccount('group', body.group, 'group', errors) : undefined;
@@ -345,7 +348,9 @@ export class DatasetsService {
     }
     if (body.comment !== undefined) dataset.comment = body.comment;
     await this.datasets.save(dataset);
-    return this.toDto(dataset, pool);
+    const after = await this.toDto(dataset, pool);
+    this.audit.describe({ target: `dataset:${pool.name}/${dataset.relativePath}`, before, after });
+    return after;
   }
 
   /** Deletes as a job; refused while nested datasets or dependants (shares) use it. */
@@ -362,6 +367,7 @@ export class DatasetsService {
       await this.pools.assertOnline(pool);
       await this.assertInPlace(ctx);
     }
+    this.audit.describe({ target: `dataset:${pool.name}/${dataset.relativePath}`, before: await this.toDto(dataset, pool), after: { keepData } });
     const { job } = await this.jobs.start(
       'dataset.delete',
       (job) =>

@@ -29,6 +29,7 @@ import { QueryFailedError, Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../../core/config/config';
 import { DomainError } from '../../../core/errors/domain-error';
 import { EventsService } from '../../system/events/events.service';
+import { AuditContext } from '../../users/audit/audit-context';
 import { DatasetEntity } from '../entities/dataset.entity';
 import { PoolEntity, type PoolSpaceRecord } from '../entities/pool.entity';
 import { STORAGE_CLOCK, STORAGE_HOST, type StorageClock, type StorageHost } from '../storage-host';
@@ -75,6 +76,7 @@ export class PoolsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dependents: PoolDependents,
     private readonly events: EventsService,
+    private readonly audit: AuditContext,
   ) {}
 
   // ---------------------------------------------------------------------------------------------
@@ -196,6 +198,7 @@ export class PoolsService {
 
   async update(id: string, body: PoolUpdate): Promise<Pool> {
     const row = await this.entity(id);
+    const before = await this.get(id);
     const warning = body.warningPercent ?? row.warningPercent;
     const critical = body.criticalPercent ?? row.criticalPercent;
     if (warning >= critical) throw DomainError.validation([{ field: body.warningPercent !== undefined ? 'warningPercent' : 'criticalPercent', message: `warningPercent (${warning}) must be below criticalPercent (${critical})` }]);
@@ -215,7 +218,9 @@ export class PoolsService {
       if (isUniqueViolation(err)) throw DomainError.conflict(`A pool named ${body.name} exists.`);
       throw err;
     }
-    return this.get(id);
+    const after = await this.get(id);
+    this.audit.describe({ target: `pool:${after.name}`, before, after });
+    return after;
   }
 
   async remove(id: string): Promise<void> {
@@ -226,7 +231,9 @@ export class PoolsService {
     if (dependants.length) {
       throw DomainError.conflict(`Pool ${row.name} is in use: ${dependants.map((d) => `${d.kind} ${d.name}`).join(', ')}.`, { dependants });
     }
+    const before = await this.get(id);
     await this.pools.delete({ id });
+    this.audit.describe({ target: `pool:${row.name}`, before, after: null });
     this.log.log({ pool: row.name }, 'pool unregistered (data left on disk)');
   }
 

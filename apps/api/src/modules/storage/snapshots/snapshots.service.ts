@@ -8,6 +8,7 @@ import { DatabaseService } from '../../../core/database/database.service';
 import { DomainError } from '../../../core/errors/domain-error';
 import type { JobContext } from '../../system/jobs/jobs.service';
 import { JobsService } from '../../system/jobs/jobs.service';
+import { AuditContext } from '../../users/audit/audit-context';
 import { DatasetLocks } from '../dataset-locks';
 import { DatasetsService, type DatasetContext } from '../datasets/datasets.service';
 import { SnapshotEntity } from '../entities/snapshot.entity';
@@ -69,6 +70,7 @@ export class SnapshotsService implements OnApplicationBootstrap {
     private readonly db: DatabaseService,
     @Inject(STORAGE_HOST) private readonly host: StorageHost,
     @Inject(STORAGE_CLOCK) private readonly clock: StorageClock,
+    private readonly audit: AuditContext,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -212,6 +214,7 @@ export class SnapshotsService implements OnApplicationBootstrap {
     if (row.state !== 'ready') throw DomainError.conflict(`Snapshot ${row.name} is ${row.state}.`);
     const ctx = await this.datasets.context(row.datasetId);
     await this.pools.assertOnline(ctx.pool);
+    this.audit.describe({ target: `snapshot:${ctx.pool.name}/${ctx.dataset.relativePath}@${row.name}`, before: this.toDto(row, ctx, this.clock.now()) });
     const { job } = await this.jobs.start(
       'snapshot.delete',
       async (job) => {

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { AlertChannel, CreateAlertChannel, UpdateAlertChannel } from '@moxnas/contracts';
 import { Repository } from 'typeorm';
 import { DomainError } from '../../../core/errors/domain-error';
+import { AuditContext } from '../../users/audit/audit-context';
 import { AlertChannelEntity, type ChannelSecrets, type EmailChannelConfig, type WebhookChannelConfig } from './alert-channel.entity';
 import { SYSTEM_CLOCK, type SystemClock } from './system-clock';
 
@@ -12,6 +13,7 @@ export class AlertChannelsService {
   constructor(
     @InjectRepository(AlertChannelEntity) private readonly channels: Repository<AlertChannelEntity>,
     @Inject(SYSTEM_CLOCK) private readonly clock: SystemClock,
+    private readonly audit: AuditContext,
   ) {}
 
   async list(): Promise<AlertChannel[]> {
@@ -43,22 +45,29 @@ export class AlertChannelsService {
     const row = await this.channels.save(
       this.channels.create({ name: input.name, type: input.type, enabled: input.enabled, minSeverity: input.minSeverity, config, secrets, createdAt: now, updatedAt: now }),
     );
-    return toChannel(row);
+    const created = toChannel(row);
+    this.audit.describe({ target: `alert-channel:${created.name}`, before: null, after: created });
+    return created;
   }
 
   async update(id: string, input: UpdateAlertChannel): Promise<AlertChannel> {
     const row = await this.find(id);
+    const before = toChannel(row);
     if (row.type !== input.type) throw DomainError.conflict(`This is a ${row.type} channel; its type cannot change. Delete it and create a ${input.type} channel instead.`);
     await this.assertNameFree(input.name, id);
     const { config, secrets } = split(input, row.secrets);
     Object.assign(row, { name: input.name, enabled: input.enabled, minSeverity: input.minSeverity, config, secrets, updatedAt: this.clock.now() });
     await this.channels.save(row);
-    return toChannel(row);
+    const after = toChannel(row);
+    this.audit.describe({ target: `alert-channel:${after.name}`, before, after });
+    return after;
   }
 
   async remove(id: string): Promise<void> {
+    const before = toChannel(await this.find(id));
     const res = await this.channels.delete({ id });
     if (!res.affected) throw DomainError.notFound('The alert channel');
+    this.audit.describe({ target: `alert-channel:${before.name}`, before, after: null });
   }
 }
 

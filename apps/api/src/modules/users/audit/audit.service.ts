@@ -4,19 +4,22 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { InjectRepository } from '@nestjs/typeorm';
 import { allEndpoints, type AuditEntry, type AuditQuery, type EndpointDef } from '@moxnas/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Counter } from 'prom-client';
 import { Between, LessThan, Like, MoreThanOrEqual, Repository, type FindOptionsWhere } from 'typeorm';
+import { MetricsService } from '../../../core/metrics/metrics.service';
 import { nestPath } from '../../../core/http/route.decorator';
 import { identityOf } from '../auth/identity';
 import { CLOCK, type Clock } from '../clock';
 import { AuditEntryEntity, type AuditResultKind } from '../entities/audit-entry.entity';
 import type { AuditDetail } from './audit-context';
-import { redactToObject } from './redact';
+import { redactToObject, scrub, storable } from './redact';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const DETAIL = Symbol('moxnas:audit-detail');
 const ERROR_MESSAGE = Symbol('moxnas:audit-error');
+const RESPONSE_BODY = Symbol('moxnas:audit-response');
 
-type AuditedRequest = FastifyRequest & { [DETAIL]?: AuditDetail; [ERROR_MESSAGE]?: string };
+type AuditedRequest = FastifyRequest & { [DETAIL]?: AuditDetail; [ERROR_MESSAGE]?: string; [RESPONSE_BODY]?: unknown };
 
 export function attachAuditDetail(req: FastifyRequest, detail: AuditDetail): void {
   (req as AuditedRequest)[DETAIL] = detail;
@@ -29,19 +32,29 @@ export function isMutating(method: string): boolean {
 /**
  * The audit log. Every mutating API request is written once its response has gone out (so even
  * requests refused by the guard or by validation are recorded), with what the service described
- * through AuditContext.
+ * through AuditContext. `after` is what the service described or, when it described nothing, the
+ * response body (a create's new object, an update's result); a failed request records the body it
+ * sent. Secrets are redacted by schema: exactly the fields the contracts mark with `secret()`.
+ * Strings are made storable (U+0000 becomes "␀"), so no input can make an entry disappear.
  */
 @Injectable()
 export class AuditService implements OnModuleInit {
   private readonly log = new Logger('audit');
   private readonly routes = new Map<string, EndpointDef>();
+  private readonly writeFailures: Counter<'stage'>;
 
   constructor(
     @InjectRepository(AuditEntryEntity) private readonly entries: Repository<AuditEntryEntity>,
     private readonly adapterHost: HttpAdapterHost,
     @Inject(CLOCK) private readonly clock: Clock,
+    metrics: MetricsService,
   ) {
     for (const def of allEndpoints) this.routes.set(`${def.method} ${nestPath(def.path)}`, def);
+    this.writeFailures = metrics.counter(
+      'moxnas_audit_write_failures_total',
+      'Audit entries that could not be stored as recorded (stage "full"), and those lost altogether (stage "lost").',
+      ['stage'],
+    );
   }
 
   onModuleInit(): void {
@@ -50,12 +63,16 @@ export class AuditService implements OnModuleInit {
     if (!fastify) return;
     // Hooks added before the server is ready apply to every route.
     fastify.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-      if (reply.statusCode >= 400 && isMutating(req.method) && typeof payload === 'string') {
+      if (isMutating(req.method) && typeof payload === 'string' && payload.length) {
         try {
-          const message = (JSON.parse(payload) as { message?: unknown }).message;
-          if (typeof message === 'string') (req as AuditedRequest)[ERROR_MESSAGE] = message;
+          const body = JSON.parse(payload) as unknown;
+          if (reply.statusCode < 400) (req as AuditedRequest)[RESPONSE_BODY] = body;
+          else {
+            const message = (body as { message?: unknown } | null)?.message;
+            if (typeof message === 'string') (req as AuditedRequest)[ERROR_MESSAGE] = message;
+          }
         } catch {
-          /* not a JSON error body */
+          /* not a JSON body */
         }
       }
       return payload;
@@ -64,12 +81,33 @@ export class AuditService implements OnModuleInit {
       if (!isMutating(req.method)) return;
       const def = this.routes.get(`${req.method} ${req.routeOptions.url ?? ''}`);
       if (!def) return;
-      try {
-        await this.entries.insert(this.entryFor(req, reply.statusCode, def));
-      } catch (err) {
-        this.log.warn({ err: (err as Error).message, requestId: req.id, action: def.id }, 'could not write the audit entry');
-      }
+      await this.store(this.entryFor(req, reply.statusCode, def));
     });
+  }
+
+  /**
+   * Inserts the entry; when that fails (a value the database refuses), stores it again without
+   * before/after so the fact of the request survives, and counts either failure.
+   */
+  private async store(entry: AuditEntryEntity): Promise<void> {
+    try {
+      await this.entries.insert(entry);
+      return;
+    } catch (err) {
+      this.writeFailures.inc({ stage: 'full' });
+      this.log.error({ err: (err as Error).message, requestId: entry.requestId, action: entry.action }, 'audit entry refused by the database; storing it without before/after');
+      const note = `before/after not stored: ${(err as Error).message}`.slice(0, 500);
+      Object.assign(entry, { before: null, after: null, message: entry.message ? `${entry.message} (${note})` : note });
+    }
+    try {
+      await this.entries.insert(entry);
+    } catch (err) {
+      this.writeFailures.inc({ stage: 'lost' });
+      this.log.error(
+        { err: (err as Error).message, requestId: entry.requestId, action: entry.action, actor: entry.actorName, sourceIp: entry.sourceIp, path: entry.path, status: entry.status },
+        'AUDIT ENTRY LOST: the database refused it twice',
+      );
+    }
   }
 
   private entryFor(req: FastifyRequest, status: number, def: EndpointDef): AuditEntryEntity {
@@ -78,6 +116,16 @@ export class AuditService implements OnModuleInit {
     const identity = identityOf(req);
     const params = (req.params ?? {}) as Record<string, unknown>;
     const result: AuditResultKind = status === 401 || status === 403 ? 'denied' : status >= 400 ? 'failure' : 'success';
+    // Redacted by the operation's own schemas: a service may describe the response shape or the input.
+    const schemas = [def.response, def.body];
+    const secrets = new Set<string>();
+    const body = req.body !== undefined ? redactToObject(req.body, [def.body], secrets) : null;
+    const described = (v: unknown) => (v === undefined ? undefined : redactToObject(v, schemas, secrets));
+    const before = described(detail.before);
+    const after = detail.after !== undefined ? described(detail.after) : result === 'success' ? described(audited[RESPONSE_BODY]) : body;
+    // The validation guard replaces the query with its parsed form; a refused request keeps the raw one.
+    const sentDryRun = ((req.query ?? {}) as { dryRun?: unknown }).dryRun;
+    const dryRun = offersDryRun(def) && (sentDryRun === true || sentDryRun === 'true');
     const entry = new AuditEntryEntity();
     Object.assign(entry, {
       id: randomUUID(),
@@ -93,14 +141,15 @@ export class AuditService implements OnModuleInit {
       method: req.method,
       path: req.url.split('?')[0].slice(0, 500),
       target: (detail.target ?? (typeof params['id'] === 'string' ? `${def.tag}:${params['id']}` : null))?.slice(0, 200) ?? null,
-      before: detail.before === undefined ? null : redactToObject(detail.before),
+      before: before ?? null,
       // A failed change records what was asked for.
-      after: detail.after !== undefined ? redactToObject(detail.after) : result !== 'success' && req.body !== undefined ? redactToObject(req.body) : null,
+      after: after ?? null,
       result,
       status,
+      dryRun,
       message: result === 'success' ? null : (audited[ERROR_MESSAGE] ?? null),
     });
-    return entry;
+    return storableEntry(entry, secrets);
   }
 
   /** Records something done outside HTTP (the CLI). */
@@ -124,9 +173,10 @@ export class AuditService implements OnModuleInit {
       after: redactToObject(after),
       result: 'success',
       status: 0,
+      dryRun: false,
       message,
     });
-    await this.entries.insert(entry);
+    await this.store(storableEntry(entry, new Set()));
   }
 
   async list(query: AuditQuery): Promise<{ items: AuditEntry[]; total: number; page: number; pageSize: number }> {
@@ -149,6 +199,25 @@ export class AuditService implements OnModuleInit {
   }
 }
 
+/** Whether the operation takes `?dryRun=true` (elsewhere the parameter is ignored, and the change is real). */
+function offersDryRun(def: EndpointDef): boolean {
+  const shape = (def.query as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape !== undefined && 'dryRun' in shape;
+}
+
+/** Text the database can hold in every column, with the request's secret values scrubbed wherever they were echoed. */
+function storableEntry(entry: AuditEntryEntity, secrets: ReadonlySet<string>): AuditEntryEntity {
+  const text = (v: string | null, max?: number) => (v === null ? null : storable(scrub(v, secrets)).slice(0, max));
+  entry.actorName = text(entry.actorName, 64);
+  entry.path = text(entry.path, 500) ?? '';
+  entry.target = text(entry.target, 200);
+  entry.message = text(entry.message);
+  entry.requestId = text(entry.requestId, 128) ?? '';
+  entry.before = entry.before === null ? null : storable(scrub(entry.before, secrets));
+  entry.after = entry.after === null ? null : storable(scrub(entry.after, secrets));
+  return entry;
+}
+
 function toAuditEntry(e: AuditEntryEntity): AuditEntry {
   return {
     id: e.id,
@@ -168,6 +237,7 @@ function toAuditEntry(e: AuditEntryEntity): AuditEntry {
     after: e.after ?? null,
     result: e.result,
     status: e.status,
+    dryRun: e.dryRun,
     message: e.message,
   };
 }

@@ -60,6 +60,10 @@ export class AuditEntryEntity {
   @Column({ type: 'integer' })
   status!: number;
 
+  /** A `?dryRun=true` request: it showed what would change and changed nothing. */
+  @Column({ name: 'dry_run', type: 'boolean', default: false })
+  dryRun!: boolean;
+
   @Column({ type: 'text', nullable: true })
   message!: string | null;
 }
