@@ -17,12 +17,12 @@ const utf8Length = (v: string) => new TextEncoder().encode(v).length;
 export const RESERVED_DATASET_NAMES: readonly string[] = ['.snapshots', '.zfs', '.moxnas'];
 
 /**
- * Why a dataset name is refused, or undefined. A dataset name is one directory name that also ends
- * up in share paths (smb.conf, exports) and in admins' shell commands, so it follows the share path
- * grammar (no `/`, NUL or control characters, no `..`, none of `" \ % [ ]`, at most 255 bytes) and
- * takes no spaces, no leading `-` or `#` and none of `* ? ( ) ,` (`toolHazard`).
+ * Why a dataset name the database may already hold is refused, or undefined. A dataset name is one
+ * directory name that also ends up in share paths (smb.conf, exports), so it follows the share path
+ * grammar: no `/`, NUL or control characters, no `..`, none of `" \ % [ ]`, at most 255 bytes.
+ * Config imports read names with it, so an export of a box with older names imports again.
  */
-export function datasetNameProblem(v: string): string | undefined {
+export function storedDatasetNameProblem(v: string): string | undefined {
   if (v.length === 0) return 'must not be empty';
   if (utf8Length(v) > 255) return 'must be at most 255 bytes';
   if (v.includes('\u0000')) return 'must not contain NUL characters';
@@ -31,9 +31,8 @@ export function datasetNameProblem(v: string): string | undefined {
   if (INVISIBLE.test(v)) return 'must not contain invisible or unassigned Unicode characters';
   if (v === '.' || v.includes('..')) return 'must not be . or contain ..';
   if (/["\\%[\]]/.test(v)) return 'must not contain " \\ % [ or ] (the name becomes part of share paths)';
-  if (/\s/.test(v) || /\s/.test(v.normalize('NFKC'))) return 'must not contain spaces (like user, group and pool names)';
-  const hazard = toolHazard(v);
-  if (hazard) return hazard;
+  if (v !== v.trim()) return 'must not start or end with whitespace';
+  if (/\s\s/.test(v)) return 'must not contain two whitespace characters in a row';
   if (v.endsWith('.')) return 'must not end with a dot (Windows clients cannot open such names)';
   if (RESERVED_DATASET_NAMES.includes(v.toLowerCase()) || v.toLowerCase().startsWith('.moxnas')) return `${v} is reserved for MoxNAS`;
   const folded = v.normalize('NFKC');
@@ -41,13 +40,31 @@ export function datasetNameProblem(v: string): string | undefined {
   return undefined;
 }
 
-export const DatasetName = z
-  .string()
-  .superRefine((v, ctx) => {
-    const problem = datasetNameProblem(v);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  })
-  .describe('Directory name of the dataset inside its pool or parent dataset (one path component, at most 255 bytes).');
+/**
+ * Why a new dataset name is refused, or undefined: the stored grammar, and as the name also becomes
+ * an argument in admins' shell commands, no whitespace (like user, group and pool names), no
+ * leading `-` or `#` and none of `* ? ( ) ,` (`toolHazard`).
+ */
+export function datasetNameProblem(v: string): string | undefined {
+  const stored = storedDatasetNameProblem(v);
+  if (stored) return stored;
+  if (/\s/.test(v) || /\s/.test(v.normalize('NFKC'))) return 'must not contain spaces (like user, group and pool names)';
+  return toolHazard(v);
+}
+
+const nameSchema = (problem: (v: string) => string | undefined, description: string) =>
+  z
+    .string()
+    .superRefine((v, ctx) => {
+      const message = problem(v);
+      if (message) ctx.addIssue({ code: 'custom', message });
+    })
+    .describe(description);
+
+/** A dataset name as stored, including names made before the stricter rules (config import). */
+export const StoredDatasetName = nameSchema(storedDatasetNameProblem, 'Directory name of the dataset as stored.');
+
+export const DatasetName = nameSchema(datasetNameProblem, 'Directory name of the dataset inside its pool or parent dataset (one path component, at most 255 bytes).');
 
 /**
  * Why a path inside a dataset or snapshot is refused. Files already on disk may have any name, so

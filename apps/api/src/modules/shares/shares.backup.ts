@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { FtpShare, NfsShare, shareNameKey, SmbShare, type ConfigChange, type FieldError, MAX_SHARES_PER_PROTOCOL } from '@moxnas/contracts';
+import { FtpShare, NfsShare, RelativePath, shareNameKey, SmbSectionName, SmbShare, type ConfigChange, type FieldError, MAX_SHARES_PER_PROTOCOL } from '@moxnas/contracts';
 import { isWithin } from '@moxnas/host';
 import { SmbPreviousVersionsState } from '@moxnas/render';
 import type { EntityManager } from 'typeorm';
@@ -18,7 +18,15 @@ import { planById } from '../system/config-backup/config-diff';
 
 const meta = { poolId: true, poolName: true, createdAt: true, updatedAt: true } as const;
 const Shadow = SmbPreviousVersionsState.omit({ sort: true, mountpoint: true }).extend({ mountpoint: z.string().startsWith('/'), datasetId: z.string().uuid() });
-const SmbRecord = SmbShare.omit(meta).extend({ shadow: Shadow.nullable() });
+/**
+ * A recycle bin as exported: files written before `perUser` existed lack it and read like the
+ * migration that added it (a one-folder repository per user, a nested one shared).
+ */
+const StoredRecycleBin = z
+  .object({ repository: RelativePath, perUser: z.boolean().optional(), keepTree: z.boolean(), versions: z.boolean() })
+  .transform((b) => ({ ...b, perUser: b.perUser ?? !b.repository.includes('/') }));
+// Names as stored: shares made before the stricter name rules must import again.
+const SmbRecord = SmbShare.omit(meta).extend({ name: SmbSectionName, recycleBin: StoredRecycleBin.nullable(), shadow: Shadow.nullable() });
 const NfsRecord = NfsShare.omit(meta);
 const FtpRecord = FtpShare.omit(meta);
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { DatasetName, PoolCapabilities, PoolName, Retention, SnapshotDriverKind, type ConfigChange } from '@moxnas/contracts';
+import { PoolCapabilities, PoolName, Retention, SnapshotDriverKind, StoredDatasetName, type ConfigChange } from '@moxnas/contracts';
 import { In, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { ConfigBackupRegistry } from '../system/config-backup/config-backup.registry';
@@ -34,7 +34,8 @@ const DatasetRecord = z.strictObject({
   id: z.string().uuid(),
   poolId: z.string().uuid(),
   parentId: z.string().uuid().nullable(),
-  name: DatasetName,
+  // As stored: names made before the stricter rules for new datasets must import again.
+  name: StoredDatasetName,
   relativePath: z.string().min(1).max(4096),
   backend: z.enum(['directory', 'btrfs-subvolume', 'zfs-filesystem']),
   zfsName: OneLine(1024).nullable(),
