@@ -55,7 +55,7 @@ export function DatasetCreateDialog({ pools, initialPoolId, onClose }: { pools: 
           />
         </Grid>
         <Grid size={{ xs: 12, sm: 6 }}>
-          <FormTextField control={control} name="name" label="Name" required emptyAs="" autoFocus helperText="One directory name; it becomes part of share paths" />
+          <FormTextField control={control} name="name" label="Name" required emptyAs="" autoFocus helperText="One directory name, no spaces; it becomes part of share paths" />
         </Grid>
         <Grid size={{ xs: 12, sm: 6 }}>
           <FormTextField control={control} name="quotaGiB" label="Quota (GiB)" numeric emptyAs={null} helperText={pool?.capabilities.hardQuota.available ? 'Enforced by the file system' : 'Soft quota here: measured, with an alert when exceeded'} slotProps={{ htmlInput: { inputMode: 'decimal' } }} />
