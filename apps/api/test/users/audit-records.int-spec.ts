@@ -68,6 +68,21 @@ describe(`audit records (${testBackend()} database)`, () => {
     const snap = await audited('POST', '/api/storage/snapshots', { datasetId: dataset.id });
     expect(snap.res.status).toBe(202);
     expect(snap.entry).toMatchObject({ action: 'storage.snapshots.create', before: null, after: { snapshot: { datasetId: dataset.id } } });
+
+    const task = await audited('POST', '/api/storage/snapshot-tasks', { name: 'audit-hourly', schedule: '0 * * * *', datasetIds: [dataset.id] });
+    expect(task.res.status).toBe(201);
+    expect(task.entry).toMatchObject({ before: null, after: { name: 'audit-hourly', schedule: '0 * * * *' } });
+    const taskId = (task.res.body as { id: string }).id;
+    const taskUpdate = await audited('PATCH', `/api/storage/snapshot-tasks/${taskId}`, { schedule: '30 * * * *' });
+    expect(taskUpdate.entry).toMatchObject({ target: 'snapshot-task:audit-hourly', before: { schedule: '0 * * * *' }, after: { schedule: '30 * * * *' } });
+    const taskRemove = await audited('DELETE', `/api/storage/snapshot-tasks/${taskId}`);
+    expect(taskRemove.entry).toMatchObject({ before: { id: taskId, schedule: '30 * * * *' }, after: null });
+  });
+
+  it('records before and after of a DNS change', async () => {
+    const dns = await audited('PUT', '/api/network/dns', { nameservers: ['192.0.2.53'], search: ['audit.lan'] });
+    expect(dns.res.status).toBe(200);
+    expect(dns.entry).toMatchObject({ target: 'network:dns', before: { nameservers: expect.any(Array) }, after: { nameservers: ['192.0.2.53'], search: ['audit.lan'] } });
   });
 
   it('records alert channel changes with before and after, and never the channel secret', async () => {

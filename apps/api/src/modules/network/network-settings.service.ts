@@ -16,6 +16,7 @@ import type { HostPaths } from '../../core/config/host-paths';
 import { DomainError } from '../../core/errors/domain-error';
 import { COMMAND_RUNNER, HOST_CAPABILITIES, HOST_FS, HOST_PATHS } from '../../core/host/host.module';
 import { SYSTEM_READER } from '../system/metrics/system-reader.token';
+import { AuditContext } from '../users/audit/audit-context';
 import { networkFilePolicy, type NetworkFile } from './network-file-policy';
 
 /**
@@ -35,6 +36,7 @@ export class NetworkSettingsService {
     @Inject(HOST_PATHS) private readonly paths: HostPaths,
     @Inject(SYSTEM_READER) private readonly reader: SystemReader,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditContext,
   ) {}
 
   private file(name: NetworkFile | `.pve-ignore.${NetworkFile}`): string {
@@ -83,11 +85,14 @@ export class NetworkSettingsService {
   updateDns(input: UpdateDns): Promise<DnsSettings> {
     return this.serial(async () => {
       const access = await this.writable('resolv.conf');
+      const before = await this.dns();
       const current = await this.read('resolv.conf');
       await this.fs.mkdir(path.dirname(access.path));
       await this.fs.writeFileAtomic(access.path, renderResolvConf(current, input), { mode: 0o644 });
       this.log.log({ nameservers: input.nameservers, search: input.search, file: access.path }, 'DNS settings written');
-      return this.dns();
+      const after = await this.dns();
+      this.audit.describe({ target: 'network:dns', before, after });
+      return after;
     });
   }
 
@@ -105,6 +110,7 @@ export class NetworkSettingsService {
     return this.serial(async () => {
       const access = await this.writable('hostname');
       const hostsAccess = await this.access('hosts');
+      const previous = await this.hostname();
       const before = { hostname: await this.fs.readFile(access.path), hosts: hostsAccess.writable ? await this.fs.readFile(hostsAccess.path) : null };
       await this.fs.mkdir(path.dirname(access.path));
       await this.fs.writeFileAtomic(access.path, `${input.hostname}\n`, { mode: 0o644 });
@@ -122,7 +128,9 @@ export class NetworkSettingsService {
         }
       }
       this.log.log({ hostname: input.hostname, file: access.path, hosts: hostsAccess.writable }, 'host name changed');
-      return this.hostname();
+      const after = await this.hostname();
+      this.audit.describe({ target: 'network:hostname', before: previous, after });
+      return after;
     });
   }
 

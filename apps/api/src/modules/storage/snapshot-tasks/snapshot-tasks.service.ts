@@ -5,6 +5,7 @@ import { In, LessThanOrEqual, Repository } from 'typeorm';
 import { DomainError } from '../../../core/errors/domain-error';
 import { EventsService } from '../../system/events/events.service';
 import { JobsService, type JobContext } from '../../system/jobs/jobs.service';
+import { AuditContext } from '../../users/audit/audit-context';
 import { DatasetsService, type DatasetContext } from '../datasets/datasets.service';
 import { DatasetEntity } from '../entities/dataset.entity';
 import { SnapshotTaskDatasetEntity, SnapshotTaskEntity } from '../entities/snapshot-task.entity';
@@ -39,6 +40,7 @@ export class SnapshotTasksService {
     private readonly jobs: JobsService,
     private readonly events: EventsService,
     @Inject(STORAGE_CLOCK) private readonly clock: StorageClock,
+    private readonly audit: AuditContext,
   ) {}
 
   // ---------------------------------------------------------------------------------------------
@@ -113,6 +115,7 @@ export class SnapshotTasksService {
 
   async update(id: string, body: SnapshotTaskUpdate): Promise<SnapshotTask> {
     const row = await this.entity(id);
+    const before = await this.get(id);
     await this.validate(body, row);
     const now = this.clock.now();
     Object.assign(row, {
@@ -137,13 +140,16 @@ export class SnapshotTasksService {
       if (isUniqueViolation(err)) throw DomainError.conflict(`A snapshot task named ${body.name} exists.`);
       throw err;
     }
-    return this.get(id);
+    const after = await this.get(id);
+    this.audit.describe({ target: `snapshot-task:${after.name}`, before, after });
+    return after;
   }
 
   /** Its snapshots stay, as manual ones (the foreign key sets their task to null). */
   async remove(id: string): Promise<void> {
-    await this.entity(id);
+    const before = await this.get(id);
     await this.tasks.delete({ id });
+    this.audit.describe({ target: `snapshot-task:${before.name}`, before, after: null });
   }
 
   // ---------------------------------------------------------------------------------------------
