@@ -129,7 +129,7 @@ export class ApplyEngine {
     @Inject(DAEMON_RELOADER) private readonly daemons: DaemonReloader,
     metrics: MetricsService,
   ) {
-    this.failures = metrics.counter('moxnas_apply_failures_total', 'Config applies that failed validation or verification.', ['service', 'stage']);
+    this.failures = metrics.counter('moxnas_apply_failures_total', 'Config applies that failed: validate (checker refused), verify (daemon failed after reload), restore (undoing failed too).', ['service', 'stage']);
     this.duration = metrics.histogram('moxnas_apply_duration_seconds', 'Time to apply a configuration change, lock to commit.', ['service'], [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
   }
 
