@@ -312,7 +312,7 @@ export class ApplyEngine {
     const restored = problems.length ? `; restoring the previous state failed too (${problems.join('; ')})` : '';
     if (failedStep && err instanceof ReloadFailed) {
       const health = stillDown.length ? `, but ${stillDown.join(', ')} is still unhealthy` : ' and it is serving again';
-      const message = `The ${failedStep.service} daemon failed with the new configuration (${err.error}); the previous configuration was restored${health}${restored}.`;
+      const message = `The ${failedStep.service} daemon failed with the new configuration (${err.error}); the previous configuration was restored${problems.length ? ' as far as possible' : ''}${health}${restored}.`;
       for (const step of state.reloaded) await attempt(`recording the failed ${step.service} revision`, async () => void (await this.record(step.service, step.changed, step.rendered, 'failed', message, state.by)));
       this.events.publish({ type: 'apply.failed', access: 'operator', data: { service: failedStep.service, message } });
       return new DomainError('APPLY_FAILED', message, undefined, { diffs: state.reloaded.flatMap((s) => s.diffs) });
