@@ -565,6 +565,10 @@ describe('alerts', () => {
       // The events went by on the same bus before this collection; the active set is what the figures say.
       const keys = (await active()).map((a) => a.key).filter((k) => /^pool\.(usage|degraded):(calm|busy)$/.test(k));
       expect(keys).toEqual(['pool.usage:busy']);
+      // Not even for a moment: calm never had an alert, busy's was never cleared and raised again.
+      expect(await historyOf('pool.usage:calm')).toEqual([]);
+      expect(await historyOf('pool.degraded:calm')).toEqual([]);
+      expect(await historyOf('pool.usage:busy')).toEqual([expect.objectContaining({ state: 'active' })]);
 
       // The storage module's ratio (used of used + available) is the one judged, not used / size.
       extraPools = [{ ...pool('reserved', 0.77), usedRatio: 0.81 }];
