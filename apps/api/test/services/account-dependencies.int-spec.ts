@@ -4,6 +4,7 @@ import type { ErrorResponse, Group, Pool, RevisionSummary, SmbShareMutation, Use
 import type { HostPaths } from '../../src/core/config/host-paths';
 import { HOST_PATHS } from '../../src/core/host/host.module';
 import { ApplyEngine } from '../../src/modules/services/apply/apply-engine';
+import type { ManagedConfig } from '../../src/modules/services/apply/managed-config';
 import { makeGroup, makeUser, registerPool, startSharesApp, uniqueName, type SharesApp } from '../shares/shares-kit';
 
 type Page<T> = { items: T[]; total: number };
@@ -110,6 +111,25 @@ describe('account changes re-apply the services rendered from them', () => {
     expect(await userList()).not.toContain(gina);
     expect(await userFile(gina)).toBeNull();
     await inStep();
+  });
+
+  it('a user change whose FTP re-apply is refused is not saved, and the files stay as they were', async () => {
+    const ivan = await makeUser(app);
+    const team = await makeGroup(app, [ivan]);
+    await ftpShare({ path: await dir('ftp-refused'), allowedGroups: [team] });
+    const before = await read(paths.vsftpdUserList);
+    const real = (engine as unknown as { configs: Map<string, ManagedConfig> }).configs.get('ftp')!;
+    engine.register({ service: 'ftp', dependsOn: real.dependsOn, render: (m) => real.render(m), validate: async () => ({ ok: false, messages: ['refused for the test'] }) });
+    try {
+      const res = await app.api<ErrorResponse>('PATCH', `/api/users/${await userId(ivan)}`, { disabled: true });
+      expect(res.status).toBe(422);
+      expect(res.body.message).toMatch(/ftp configuration checker rejected/);
+    } finally {
+      engine.register(real);
+    }
+    expect((await app.api<User>('GET', `/api/users/${await userId(ivan)}`)).body.disabled).toBe(false);
+    expect(await read(paths.vsftpdUserList)).toBe(before);
+    expect(await userList()).toContain(ivan);
   });
 
   it('the FTP re-apply is recorded as a revision of the user change, with who made it', async () => {
