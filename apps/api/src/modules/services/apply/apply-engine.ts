@@ -318,12 +318,13 @@ export class ApplyEngine {
       return new DomainError('APPLY_FAILED', message, undefined, { diffs: state.reloaded.flatMap((s) => s.diffs) });
     }
     if (!problems.length && !stillDown.length) return err;
-    const reason = `${(err as Error).message}${restored}${stillDown.length ? `; still unhealthy after restoring: ${stillDown.join(', ')}` : ''}`;
+    const undone = `${restored}${stillDown.length ? `; still unhealthy after restoring: ${stillDown.join(', ')}` : ''}`;
+    const reason = `${(err as Error).message}${undone}`;
     for (const service of services) {
       this.failures.inc({ service, stage: 'restore' });
       this.events.publish({ type: 'apply.failed', access: 'operator', data: { service, message: `The change failed and was not fully undone: ${reason}` } });
     }
-    if (err instanceof DomainError) return new DomainError(err.code, `${err.message.replace(/\.$/, '')}${restored}.`, err.fieldErrors, err.details);
+    if (err instanceof DomainError) return new DomainError(err.code, `${err.message.replace(/\.$/, '')}${undone}.`, err.fieldErrors, err.details);
     return new DomainError('APPLY_FAILED', `The change failed (${reason}).`);
   }
 
