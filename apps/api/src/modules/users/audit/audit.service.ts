@@ -18,6 +18,8 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const DETAIL = Symbol('moxnas:audit-detail');
 const ERROR_MESSAGE = Symbol('moxnas:audit-error');
 const RESPONSE_BODY = Symbol('moxnas:audit-response');
+/** A larger success body (a config export, say) is summarised, not copied into the log. */
+const MAX_RECORDED_RESPONSE = 64 * 1024;
 
 type AuditedRequest = FastifyRequest & { [DETAIL]?: AuditDetail; [ERROR_MESSAGE]?: string; [RESPONSE_BODY]?: unknown };
 
@@ -65,10 +67,10 @@ export class AuditService implements OnModuleInit {
     fastify.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
       if (isMutating(req.method) && typeof payload === 'string' && payload.length) {
         try {
-          const body = JSON.parse(payload) as unknown;
-          if (reply.statusCode < 400) (req as AuditedRequest)[RESPONSE_BODY] = body;
-          else {
-            const message = (body as { message?: unknown } | null)?.message;
+          if (reply.statusCode < 400) {
+            (req as AuditedRequest)[RESPONSE_BODY] = payload.length > MAX_RECORDED_RESPONSE ? { responseBytes: Buffer.byteLength(payload), recorded: false } : JSON.parse(payload);
+          } else {
+            const message = (JSON.parse(payload) as { message?: unknown } | null)?.message;
             if (typeof message === 'string') (req as AuditedRequest)[ERROR_MESSAGE] = message;
           }
         } catch {
