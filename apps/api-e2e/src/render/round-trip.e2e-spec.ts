@@ -105,7 +105,12 @@ const smbShare: fc.Arbitrary<SmbShareCreateInput> = fc.record({
   directoryMask: maybe(pick('0755', '2775', '0700', '777')),
   forceUser: maybe(pick('alice', 'nobody')),
   forceGroup: maybe(pick('staff', 'nogroup')),
-  recycleBin: maybe(fc.record({ repository: pick('.recycle', '.bin', 'Papierkorb/ü', 'trash can', '日本/ごみ'), keepTree: fc.boolean(), versions: fc.boolean() })),
+  recycleBin: maybe(
+    fc
+      .record({ repository: pick('.recycle', '.bin', 'Papierkorb/ü', 'trash can', '日本/ごみ'), perUser: fc.boolean(), keepTree: fc.boolean(), versions: fc.boolean() })
+      // A per-user bin is one folder (its first level is the one vfs_recycle makes for everyone).
+      .filter((b) => !(b.perUser && b.repository.includes('/'))),
+  ),
   previousVersions: fc.boolean(),
   timeMachine: maybe(fc.record({ maxSize: fc.option(pick('1T', '500G', '2048M'), { nil: null }) })),
   audit: fc.boolean(),

@@ -69,6 +69,8 @@ const IMPLIED: Record<string, { module: string; value: string | readonly string[
   'shadow:format': { module: 'shadow_copy2', value: SHADOW_FORMATS.map((f) => f.toLowerCase()), reason: 'MoxNAS names snapshots (@)GMT-YYYY.MM.DD-HH.MM.SS' },
   'shadow:sort': { module: 'shadow_copy2', value: 'desc', reason: 'MoxNAS lists previous versions newest first' },
   'shadow:localtime': { module: 'shadow_copy2', value: 'no', reason: 'MoxNAS snapshot names are in UTC' },
+  'recycle:directory_mode': { module: 'recycle', value: '1777', reason: 'MoxNAS makes the bin folder that every user writes 1777 (docs/shares.md)' },
+  'recycle:subdir_mode': { module: 'recycle', value: ['0700', '1777'], reason: 'MoxNAS sets the bin folders’ modes itself: 0700 for a user’s bin, 1777 in a shared one' },
   'shadow:snapdir': { module: 'shadow_copy2', value: null, reason: 'MoxNAS shows the snapshots of the pool the share is in; check they are the ones meant' },
   'shadow:mountpoint': { module: 'shadow_copy2', value: null, reason: 'MoxNAS shows the snapshots of the pool the share is in; check they are the ones meant' },
 };
