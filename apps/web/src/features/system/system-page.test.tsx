@@ -49,4 +49,16 @@ describe('SystemPage', () => {
       webhook: { url: 'https://hooks.example/moxnas', secret: 'short-but-long-enough-now', timeoutSeconds: 10 },
     });
   });
+  it('marks dry runs in the audit log, so they do not read like real changes', async () => {
+    const entry = (id: string, dryRun: boolean) => ({
+      id, at: '2025-01-01T00:00:00Z', actorId: null, actor: 'admin', authMethod: 'session', sessionId: null, tokenId: null, sourceIp: null, requestId: id,
+      action: 'services.updateSettings', method: 'PUT', path: '/api/services/ftp/settings', target: 'service:ftp', before: null, after: null, result: 'success', status: 200, dryRun, message: null,
+    });
+    mockFetch({ ...routes, 'GET /api/system/audit': () => json(200, { items: [entry('dry', true), entry('real', false)], total: 2, page: 1, pageSize: 25 }) });
+    renderPage(<SystemPage />, { path: '/system', user: adminUser });
+    const table = await screen.findByRole('table', { name: 'Audit entries' });
+    const rows = await within(table).findAllByRole('row', { expanded: false });
+    expect(within(rows[0]).getByText('dry run')).toBeTruthy();
+    expect(within(rows[1]).queryByText('dry run')).toBeNull();
+  });
 });

@@ -2,6 +2,7 @@ import FactCheckIcon from '@mui/icons-material/FactCheck';
 import Box from '@mui/material/Box';
 import Card from '@mui/material/Card';
 import CardContent from '@mui/material/CardContent';
+import Chip from '@mui/material/Chip';
 import Collapse from '@mui/material/Collapse';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
@@ -126,6 +127,7 @@ export function AuditLog() {
                         <TableCell>{e.actor ?? '—'}</TableCell>
                         <TableCell>
                           <code>{e.action}</code>
+                          {e.dryRun && <Chip size="small" variant="outlined" label="dry run" title="Showed what would change; nothing was changed" sx={{ ml: 1 }} />}
                         </TableCell>
                         <TableCell>{e.target ?? '—'}</TableCell>
                         <TableCell>
