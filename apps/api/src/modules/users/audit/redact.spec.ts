@@ -42,6 +42,7 @@ describe('redact', () => {
     expect(redact(undefined)).toBeNull();
     expect(redact(3)).toBe(3);
     expect(redact({ at: new Date('2025-01-01T00:00:00Z') })).toEqual({ at: '2025-01-01T00:00:00.000Z' });
+    expect(redact({ file: Buffer.from('abc') })).toEqual({ file: '[3 bytes]' });
   });
 });
 

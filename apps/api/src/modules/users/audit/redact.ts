@@ -92,6 +92,7 @@ export function redact(value: unknown, schemas: readonly (AnySchema | undefined)
     return REDACTED;
   }
   if (value instanceof Date) return value.toISOString();
+  if (ArrayBuffer.isView(value)) return `[${value.byteLength} bytes]`;
   if (typeof value !== 'object') return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : String(value);
   if (depth >= MAX_DEPTH) return '[truncated]';
   if (Array.isArray(value)) return value.slice(0, MAX_ITEMS).map((v, i) => redact(v, childSchemas(all, i), found, depth + 1));
