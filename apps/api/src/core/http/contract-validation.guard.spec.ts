@@ -56,6 +56,23 @@ describe('ContractValidationGuard', () => {
     expect(req.body).toEqual({ name: 'a', readonly: true, valid_users: ['alice'] });
   });
 
+  it('refuses a query key the contract does not know: a mistyped ?dryrun=true is not applied for real', () => {
+    const err = thrown({ params: { id: ID }, query: { dryrun: 'true' }, body: { name: 'a' } });
+    expect(err.code).toBe('VALIDATION_FAILED');
+    expect(err.fieldErrors).toEqual([{ field: 'query.dryrun', message: 'unknown field' }]);
+  });
+
+  it('refuses any query key on a route whose contract has no query', () => {
+    const noQuery = endpoint({ ...def, query: undefined });
+    expect(() => new ContractValidationGuard(noQuery).canActivate(new ExecutionContextHost([{ params: { id: ID }, query: {}, body: { name: 'a' } }, {}]))).not.toThrow();
+    try {
+      new ContractValidationGuard(noQuery).canActivate(new ExecutionContextHost([{ params: { id: ID }, query: { force: '1' }, body: { name: 'a' } }, {}]));
+      throw new Error('the guard let the request through');
+    } catch (err) {
+      expect((err as DomainError).fieldErrors).toEqual([{ field: 'query.force', message: 'unknown field' }]);
+    }
+  });
+
   it('names an unknown key once when the contract object is strict itself', () => {
     const strict = endpoint({ ...def, body: z.strictObject({ name: z.string(), inner: z.strictObject({ a: z.number() }) }) });
     const req: FakeRequest = { params: { id: ID }, query: {}, body: { name: 'a', inner: { a: 1, b: 2 }, c: 3 } };

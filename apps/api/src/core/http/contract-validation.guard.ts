@@ -26,7 +26,8 @@ export function sentBody(req: object): unknown {
  * Every body is strict: a key the contract has no field for, at any depth, is a 422 "unknown field"
  * naming it, never silently dropped (a mistyped `readonly` or an NFS `options` string would
  * otherwise create a share without what the admin asked for). A route without a body contract
- * takes no body fields at all.
+ * takes no body fields at all. Queries are strict the same way: an unknown query key is a 422
+ * naming it (`query.dryrun`), and a route without a query contract takes no query keys.
  *
  * A guard that `@Route` attaches to each handler, not a global interceptor: Nest runs global guards
  * (the AccessGuard, so a caller without credentials gets 401 before any 422) and then the method's,
@@ -50,7 +51,7 @@ export class ContractValidationGuard implements CanActivate {
     const params = parse(def.params, req.params, 'params');
     const query = parse(def.query, req.query, 'query');
     const body = parse(def.body, req.body, 'body');
-    errors.push(...unknownBodyFields(def.body, req.body));
+    errors.push(...unknownKeys(def.body, req.body, ''), ...unknownKeys(def.query, req.query, 'query'));
     // Values nothing downstream can hold are refused even where a field's grammar is lax; they
     // replace that field's contract message, other fields' errors still come along.
     const unstorable = [...unstorableStrings(req.params, 'params'), ...unstorableStrings(req.query, 'query'), ...unstorableStrings(req.body, '')];
@@ -73,11 +74,15 @@ export class ContractValidationGuard implements CanActivate {
   }
 }
 
-/** The body's keys its contract does not know; with no body contract, every key of a JSON object. */
-function unknownBodyFields(schema: z.ZodType | undefined, body: unknown): FieldError[] {
-  if (schema) return unknownFieldErrors(schema, body);
-  if (!body || typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) return [];
-  return Object.keys(body).map((field) => ({ field, message: UNKNOWN_FIELD }));
+/**
+ * The keys of a body or query its contract does not know; with no contract for that part, every key
+ * of the object sent. (A mistyped `?dryrun=true` would otherwise be dropped and the change applied
+ * for real.)
+ */
+function unknownKeys(schema: z.ZodType | undefined, value: unknown, prefix: string): FieldError[] {
+  if (schema) return unknownFieldErrors(schema, value, prefix);
+  if (!value || typeof value !== 'object' || Array.isArray(value) || Buffer.isBuffer(value)) return [];
+  return Object.keys(value).map((key) => ({ field: prefix ? `${prefix}.${key}` : key, message: UNKNOWN_FIELD }));
 }
 
 /** A strict object's own "unknown field" and the walk's name the same key once. */
