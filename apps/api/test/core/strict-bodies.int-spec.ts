@@ -160,6 +160,22 @@ describe('every request body is strict (issue 14, defect 6)', () => {
     expect(ok.body.share).toMatchObject({ readOnly: true, validUsers: ['alice'] });
   });
 
+  it('refuses a mistyped query key instead of applying for real: ?dryrun=true on every mutating endpoint', async () => {
+    const files = await treeSnapshot(app.config.etcRoot);
+    const before = await state();
+    const failures: string[] = [];
+    for (const e of MUTATING) {
+      // Without the real dryRun: were the mistyped key dropped, the change would be applied.
+      const url = `${urlOf(e).replace(/\?dryRun=true$/, '')}?dryrun=true`;
+      const res = await api<ErrorResponse>(e.method, url, VALID_BODIES[e.id]);
+      const errors = res.body?.errors ?? [];
+      if (res.status !== 422 || !errors.some((x) => x.field === 'query.dryrun' && x.message === 'unknown field')) failures.push(`${e.id}: ${res.status} ${res.text.slice(0, 300)}`);
+    }
+    expect(failures).toEqual([]);
+    expect(treeDifference(files, await treeSnapshot(app.config.etcRoot))).toEqual([]);
+    expect(await state()).toBe(before);
+  }, 120_000);
+
   it('refuses the NFS options string that was accepted and dropped (no_root_squash)', async () => {
     const before = await state();
     const res = await api<ErrorResponse>('POST', '/api/shares/nfs', { path: path.join(pool, 'media'), clients: [{ host: '*', access: 'rw' }], options: 'no_root_squash' });
