@@ -13,6 +13,7 @@ import { waitFor } from '../../../api/test/support/tcp-proxy';
 import { ADMIN_PASSWORD } from '../../../api/test/users/users-kit';
 import { count } from './support/counts';
 import { freePort } from './support/scratch-services';
+import { describeOnHost } from '../../../api/test/support/host-gate';
 
 /**
  * kill -9 of the API in the middle of share applies and user applies, 20 times. After each restart,
@@ -23,8 +24,6 @@ import { freePort } from './support/scratch-services';
  * Built by `npm run test:reliability` (scripts/bench/ensure-api-build.mjs) before jest starts.
  */
 const apiMain = path.resolve(__dirname, '../../../../dist/api/apps/api/src/main.js');
-const required = process.env['MOXNAS_REQUIRE_HOST_TESTS'] === '1';
-const canRun = process.getuid?.() === 0 && ['/usr/sbin/smbd', '/usr/bin/testparm', '/usr/sbin/vsftpd'].every((b) => fs.existsSync(b));
 const KILLS = 20;
 /** How long each apply is held after its files are written (MOXNAS_TEST_APPLY_PAUSE_MS). */
 const PAUSE_MS = 1500;
@@ -94,7 +93,7 @@ function orphans(runDir: string, apiPid: number): number[] {
   });
 }
 
-(canRun || required ? describe : describe.skip)('the built server killed (kill -9) and started again on one data dir', () => {
+describeOnHost('the built server killed (kill -9) and started again on one data dir', { root: true, binaries: ['/usr/sbin/smbd', '/usr/bin/testparm', '/usr/sbin/vsftpd'] }, () => {
   let root: string;
   let db: TestDatabase;
   let child: ChildProcess | undefined;

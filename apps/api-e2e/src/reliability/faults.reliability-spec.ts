@@ -9,10 +9,10 @@ import { waitFor } from '../../../api/test/support/tcp-proxy';
 import { adminToken, ADMIN_PASSWORD, createUser, freshIp, uniqueName } from '../../../api/test/users/users-kit';
 import { count } from './support/counts';
 import { canRunScratchPostgres, canRunScratchRedis, freePort, ScratchPostgres, ScratchRedis } from './support/scratch-services';
+import { describeOnHost } from '../../../api/test/support/host-gate';
 
 /** Built by `npm run test:reliability` (scripts/bench/ensure-api-build.mjs) before jest starts. */
 const apiMain = path.resolve(__dirname, '../../../../dist/api/apps/api/src/main.js');
-const required = process.env['MOXNAS_REQUIRE_HOST_TESTS'] === '1';
 const env = { MOXNAS_ADMIN_PASSWORD: ADMIN_PASSWORD, MOXNAS_HOST_ACCOUNTS: 'off', MOXNAS_TRUST_PROXY: '1' };
 let sent = 0;
 afterAll(() => count('requests', sent));
@@ -26,7 +26,7 @@ async function timedUntil(fn: () => Promise<number>, want: number, timeoutMs: nu
   return Date.now() - start;
 }
 
-(canRunScratchPostgres() || required ? describe : describe.skip)('PostgreSQL stopped and started again (own throwaway cluster)', () => {
+describeOnHost('PostgreSQL stopped and started again (own throwaway cluster)', { other: { 'a PostgreSQL server to run a throwaway cluster (pg_ctl, initdb)': canRunScratchPostgres() } }, () => {
   const pg = new ScratchPostgres();
   let app: TestApp;
   let token: string;
@@ -66,7 +66,7 @@ async function timedUntil(fn: () => Promise<number>, want: number, timeoutMs: nu
   }, 60_000);
 });
 
-(canRunScratchRedis() || required ? describe : describe.skip)('Redis killed and started again (own redis-server)', () => {
+describeOnHost('Redis killed and started again (own redis-server)', { other: { 'redis-server to run a throwaway Redis': canRunScratchRedis() } }, () => {
   const redis = new ScratchRedis();
   let app: TestApp;
   let token: string;
@@ -130,8 +130,7 @@ async function spawnApi(root: string, db: TestDatabase, port: number, extra: Rec
   return child;
 }
 
-const haveTestparm = fs.existsSync('/usr/bin/testparm');
-(haveTestparm || required ? describe : describe.skip)('kill -9 in the middle of an apply', () => {
+describeOnHost('kill -9 in the middle of an apply', { binaries: ['/usr/bin/testparm'] }, () => {
   let root: string;
   let db: TestDatabase;
   let child: ChildProcess | undefined;
@@ -204,8 +203,7 @@ const haveTestparm = fs.existsSync('/usr/bin/testparm');
 // "A daemon that cannot reload → rollback, daemon still serving the old config" is covered against
 // real vsftpd by apps/api-e2e/src/services/services.e2e-spec.ts ("rolls back a change the daemon
 // cannot run with, and the daemon keeps serving"). Here only the part it does not check: the alert.
-const haveVsftpd = fs.existsSync('/usr/sbin/vsftpd') && process.getuid?.() === 0;
-(haveVsftpd || required ? describe : describe.skip)('a daemon that cannot take the new config', () => {
+describeOnHost('a daemon that cannot take the new config', { root: true, binaries: ['/usr/sbin/vsftpd'] }, () => {
   let app: TestApp;
   let token: string;
 

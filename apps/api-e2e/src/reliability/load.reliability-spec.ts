@@ -5,6 +5,7 @@ import path from 'node:path';
 import { startTestApp, type TestApp } from '../../../api/test/support/test-app';
 import { adminToken, ADMIN_PASSWORD, uniqueName, USER_PASSWORD } from '../../../api/test/users/users-kit';
 import { count } from './support/counts';
+import { itOnHost } from '../../../api/test/support/host-gate';
 
 /**
  * Load through a real socket: 100 concurrent SMB share creates and 100 concurrent user creates,
@@ -12,8 +13,6 @@ import { count } from './support/counts';
  * created with host accounts off (apps/api-e2e/src/users/accounts.e2e-spec.ts covers real accounts).
  */
 const READ_SECONDS = Number(process.env['RELIABILITY_READ_SECONDS'] ?? 30);
-const haveTestparm = fs.existsSync('/usr/bin/testparm');
-const required = process.env['MOXNAS_REQUIRE_HOST_TESTS'] === '1';
 
 describe('load', () => {
   let app: TestApp;
@@ -66,7 +65,7 @@ describe('load', () => {
     await app?.close();
   });
 
-  (haveTestparm || required ? it : it.skip)('100 concurrent SMB share creates and 100 concurrent user creates: no 5xx, each exactly once in the DB and in smb.conf, testparm clean', async () => {
+  itOnHost('100 concurrent SMB share creates and 100 concurrent user creates: no 5xx, each exactly once in the DB and in smb.conf, testparm clean', { binaries: ['/usr/bin/testparm'] }, async () => {
     const shares = Array.from({ length: 100 }, (_, i) => `load${i}`);
     const users = Array.from({ length: 100 }, () => uniqueName('ld'));
     const results = await Promise.all([
