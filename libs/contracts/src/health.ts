@@ -51,8 +51,9 @@ export const healthApi = {
     path: '/api/system/health',
     tag: 'health',
     access: 'public',
-    summary: 'Quick health summary',
+    summary: 'Quick health summary: 200 while healthy or degraded, 503 when unhealthy',
     response: HealthSummary,
+    errors: { 503: 'Unhealthy; the body is the same summary.' },
   }),
   live: endpoint({
     id: 'health.live',
@@ -69,7 +70,8 @@ export const healthApi = {
     path: '/api/system/health/ready',
     tag: 'health',
     access: 'public',
-    summary: 'Readiness probe: 503 naming the failing check until the database answers, migrations are applied and Redis (when configured) answers',
+    summary:
+      'Readiness probe: 503 naming the failing check until the database answers on the path the data routes use, migrations are applied and the start-up reconcile has made the host match the database; an optional Redis that is down does not make the box unready',
     response: ProbeResponse,
     errors: { 503: 'Not ready; `checks` names what failed.' },
   }),
@@ -79,7 +81,8 @@ export const healthApi = {
     path: '/api/system/health/detailed',
     tag: 'health',
     access: 'admin',
-    summary: 'Per-check status with response times',
+    summary: 'Per-check status with response times: 200 while healthy or degraded, 503 when unhealthy',
     response: DetailedHealth,
+    errors: { 503: 'Unhealthy; the body is the same per-check report.' },
   }),
 };
