@@ -1,11 +1,11 @@
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Dataset, Pool, ServiceId, ServiceStatus, TokenResponse } from '@moxnas/contracts';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { InjectOptions } from '../../api/test/support/test-app';
 import { startWebApp, type WebApp } from './support/web-app';
+import { freePort } from '../../api/test/support/free-port';
 
 const ADMIN_PASSWORD = 'e2e-Admin-Passw0rd!';
 const VIEWER = { username: 'e2e-viewer', password: 'viewer-sees-only-words' };
@@ -19,17 +19,6 @@ const SERVER_STRING_AFTER = 'MoxNAS e2e from the browser';
  * some on each page checked, or "none" would prove nothing.
  */
 const MUTATION = /^(add|create|register|new|edit|delete|remove|unregister|start|stop|restart|reload|don’t start|settings|import|roll back|check now|measure|run now|snapshot|restore|revoke)\b/i;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** The page's pid of a process that is alive (signal 0 checks without touching it). */
 function alive(pid: number): boolean {

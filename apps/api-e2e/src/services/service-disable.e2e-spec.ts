@@ -7,17 +7,7 @@ import type { ServiceStatus } from '@moxnas/contracts';
 import { describeOnHost } from '../../../api/test/support/host-gate';
 import { startTestApp, type TestApp } from '../../../api/test/support/test-app';
 import { adminToken, ADMIN_PASSWORD } from '../../../api/test/users/users-kit';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../../../api/test/support/free-port';
 
 function answers(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -11,19 +11,9 @@ import { startTestApp, type TestApp } from '../../../api/test/support/test-app';
 import { waitFor } from '../../../api/test/support/tcp-proxy';
 import { adminToken, ADMIN_PASSWORD } from '../../../api/test/users/users-kit';
 import { describeOnHost } from '../../../api/test/support/host-gate';
+import { freePort } from '../../../api/test/support/free-port';
 
 const need = ['/usr/sbin/smbd', '/usr/bin/smbclient', '/usr/sbin/vsftpd', '/usr/bin/testparm'];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function ftpBanner(port: number): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -1,14 +1,13 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { constants, accessSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 
 /** The repository root (this file is apps/api-e2e/src/deploy/support/). */
 export const REPO_ROOT = path.resolve(__dirname, '../../../../..');
 
 // One skip-or-fail rule for every gated test (apps/api/test/support/host-gate.ts).
-export { REQUIRE_HOST_TESTS, describeOnHost as describeWhen } from '../../../../api/test/support/host-gate';
+export { REQUIRE_HOST_TESTS, binaryPath as which, describeOnHost as describeWhen } from '../../../../api/test/support/host-gate';
+export { freePort } from '../../../../api/test/support/free-port';
 
 export interface RunResult {
   code: number;
@@ -39,35 +38,6 @@ export function run(
       },
     );
     if (options.input !== undefined) child.stdin?.end(options.input);
-  });
-}
-
-/** An executable on PATH, or undefined. */
-export function which(name: string): string | undefined {
-  for (const dir of (process.env['PATH'] ?? '').split(':').concat(['/usr/sbin', '/sbin'])) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      /* next */
-    }
-  }
-  return undefined;
-}
-
-/** A TCP port nobody listens on right now on 127.0.0.1 (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
   });
 }
 

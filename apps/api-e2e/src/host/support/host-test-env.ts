@@ -6,20 +6,8 @@ import path from 'node:path';
 
 // One skip-or-fail rule for every gated test (apps/api/test/support/host-gate.ts).
 export { REQUIRE_HOST_TESTS, binaryPath, missingOnHost as missingRequirements, describeOnHost as describeHost } from '../../../../api/test/support/host-gate';
+export { freePort } from '../../../../api/test/support/free-port';
 export type { HostNeeds as HostRequirements } from '../../../../api/test/support/host-gate';
-
-/** A port nobody listens on right now (the OS picks it), so parallel runs do not collide. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 export function tempDir(prefix: string): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), `moxnas-${prefix}-`));

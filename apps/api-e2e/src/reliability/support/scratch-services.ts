@@ -5,17 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { waitFor } from '../../../../api/test/support/tcp-proxy';
+import { freePort } from '../../../../api/test/support/free-port';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 function postgresBin(): string | null {
   const base = '/usr/lib/postgresql';
