@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { NewPassword, Role } from './auth';
-import { IdParams, page, PageQuery } from './common';
+import { DryRunQuery, IdParams, page, PageQuery } from './common';
 import { endpoint } from './endpoint';
+import { ApplyResult } from './services';
 
 // ─── Names, ids and paths ──────────────────────────────────────────────────────────────────────
 
@@ -128,7 +129,10 @@ export const Provisioning = z
   .describe('The outcome on the host (Linux account, Samba passdb, FTP access) of this change.');
 export type Provisioning = z.infer<typeof Provisioning>;
 
-export const UserChange = User.extend({ provisioning: Provisioning });
+/** What an account change did to the daemons whose files read accounts (FTP's user lists), in the same change. */
+const AccountApply = ApplyResult.describe('The services whose files read accounts, re-applied in the same change; with `?dryRun=true` their diffs, and nothing written (no row, no file, no host account).');
+
+export const UserChange = User.extend({ provisioning: Provisioning, apply: AccountApply });
 export type UserChange = z.infer<typeof UserChange>;
 
 export const CreateUserRequest = z.strictObject({
@@ -178,10 +182,11 @@ export const DeleteUserQuery = z.object({
     .default('true')
     .transform((v) => v === 'true')
     .describe('Keep the home directory (default). `false` removes it with the account.'),
+  ...DryRunQuery.shape,
 });
 export type DeleteUserQuery = z.infer<typeof DeleteUserQuery>;
 
-export const DeleteResult = z.object({ id: z.string().uuid(), provisioning: Provisioning });
+export const DeleteResult = z.object({ id: z.string().uuid(), provisioning: Provisioning, apply: AccountApply });
 export type DeleteResult = z.infer<typeof DeleteResult>;
 
 export const usersApi = {
@@ -214,6 +219,7 @@ export const usersApi = {
     summary: 'Create a user: a dashboard login (by role) that is also a Linux, SMB and FTP account',
     description:
       'The Linux account (uid, groups, shell, home), the Samba passdb entry and FTP access are provisioned at once. When the API cannot provision (not running as root, or disabled by MOXNAS_HOST_ACCOUNTS=off) the user is saved with hostStatus `pending` and `provisioning.status` says so.',
+    query: DryRunQuery,
     body: CreateUserRequest,
     response: UserChange,
     status: 201,
@@ -227,6 +233,7 @@ export const usersApi = {
     access: 'admin',
     summary: 'Change a user; password, role and disabled changes end the user’s sessions at once',
     params: IdParams,
+    query: DryRunQuery,
     body: UpdateUserRequest,
     response: UserChange,
     errors: { 409: 'Conflict (uid taken, or the change would leave no enabled admin).', 502: 'Host provisioning failed; nothing was saved.' },
@@ -259,7 +266,7 @@ export const Group = z.object({
 });
 export type Group = z.infer<typeof Group>;
 
-export const GroupChange = Group.extend({ provisioning: Provisioning });
+export const GroupChange = Group.extend({ provisioning: Provisioning, apply: AccountApply });
 export type GroupChange = z.infer<typeof GroupChange>;
 
 const Description = z.string().max(200, 'must be at most 200 characters').regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
@@ -308,6 +315,7 @@ export const groupsApi = {
     tag: 'groups',
     access: 'admin',
     summary: 'Create a group (a Linux group) with members',
+    query: DryRunQuery,
     body: CreateGroupRequest,
     response: GroupChange,
     status: 201,
@@ -321,6 +329,7 @@ export const groupsApi = {
     access: 'admin',
     summary: 'Rename a group, change its gid, description or members',
     params: IdParams,
+    query: DryRunQuery,
     body: UpdateGroupRequest,
     response: GroupChange,
     errors: { 409: 'The name or gid is taken.', 502: 'Host provisioning failed; nothing was saved.' },
@@ -333,6 +342,7 @@ export const groupsApi = {
     access: 'admin',
     summary: 'Delete a group',
     params: IdParams,
+    query: DryRunQuery,
     response: DeleteResult,
     errors: { 409: 'It is the primary group of a user (`details.users`).', 502: 'Host provisioning failed; nothing was deleted.' },
   }),

@@ -6,6 +6,7 @@ import { HOST_PATHS } from '../../src/core/host/host.module';
 import { ApplyEngine } from '../../src/modules/services/apply/apply-engine';
 import type { ManagedConfig } from '../../src/modules/services/apply/managed-config';
 import { makeGroup, makeUser, registerPool, startSharesApp, uniqueName, type SharesApp } from '../shares/shares-kit';
+import { USER_PASSWORD } from '../users/users-kit';
 
 type Page<T> = { items: T[]; total: number };
 
@@ -110,6 +111,51 @@ describe('account changes re-apply the services rendered from them', () => {
     expect((await app.api('DELETE', `/api/users/${await userId(gina)}?keepFiles=true`)).status).toBe(200);
     expect(await userList()).not.toContain(gina);
     expect(await userFile(gina)).toBeNull();
+    await inStep();
+  });
+
+  it('?dryRun=true on user and group changes answers the FTP diffs and writes nothing: no row, no file, no revision', async () => {
+    const team = await makeGroup(app);
+    const root = await dir('ftp-dry');
+    await ftpShare({ path: root, allowedGroups: [team] });
+    const hank = await makeUser(app);
+    const id = await userId(hank);
+    const gid = await groupId(team);
+    const files = async () => [await read(paths.vsftpdUserList), await userFile(hank)];
+    const revisions = async () => (await app.api<RevisionSummary[] | { items: RevisionSummary[] }>('GET', '/api/services/ftp/revisions')).text;
+    const before = { files: await files(), revisions: await revisions(), user: (await app.api('GET', `/api/users/${id}`)).text, group: (await app.api('GET', `/api/groups/${gid}`)).text };
+    type Change = { groups?: Array<{ name: string }>; members?: Array<{ username: string }>; provisioning: { message: string }; apply: { dryRun: boolean; diffs: Array<{ path: string; diff: string }> } };
+
+    // Joining the share's group, as the user and as the group: the diff adds hank to the FTP user list.
+    for (const [method, url, body] of [
+      ['PATCH', `/api/users/${id}?dryRun=true`, { groupIds: [gid] }],
+      ['PATCH', `/api/groups/${gid}?dryRun=true`, { memberIds: [id] }],
+    ] as const) {
+      const res = await app.api<Change>(method, url, body);
+      expect(res.status).toBe(200);
+      expect(res.body.apply.dryRun).toBe(true);
+      expect(res.body.groups?.map((g) => g.name) ?? res.body.members?.map((m) => m.username)).toContain(url.includes('/users/') ? team : hank);
+      const list = res.body.apply.diffs.find((d) => d.path === paths.vsftpdUserList);
+      expect(list?.diff).toContain(`+${hank}`);
+      expect(res.body.provisioning.message).toMatch(/dry run/i);
+    }
+    // A new user straight into the group, and deleting the group's member: diffs, nothing saved.
+    const newName = uniqueName('dry');
+    const created = await app.api<Change & { id: string }>('POST', '/api/users?dryRun=true', { username: newName, password: USER_PASSWORD, role: 'none', groupIds: [gid] });
+    expect(created.status).toBe(201);
+    expect(created.body.apply.diffs.find((d) => d.path === paths.vsftpdUserList)?.diff).toContain(`+${newName}`);
+    expect((await app.api<Page<User>>('GET', `/api/users?search=${newName}`)).body.total).toBe(0);
+    // (The share's own group cannot be deleted at all: a share names it.)
+    const other = await groupId(await makeGroup(app, [hank]));
+    const otherBefore = (await app.api('GET', `/api/groups/${other}`)).text;
+    expect((await app.api<Change>('DELETE', `/api/groups/${other}?dryRun=true`)).status).toBe(200);
+    expect((await app.api('GET', `/api/groups/${other}`)).text).toBe(otherBefore);
+    expect((await app.api<Change>('DELETE', `/api/users/${id}?dryRun=true`)).status).toBe(200);
+
+    expect(await files()).toEqual(before.files);
+    expect(await revisions()).toBe(before.revisions);
+    expect(JSON.parse((await app.api('GET', `/api/users/${id}`)).text).groups.map((g: { name: string }) => g.name)).not.toContain(team);
+    expect((await app.api('GET', `/api/groups/${gid}`)).text).toBe(before.group);
     await inStep();
   });
 

@@ -3,6 +3,7 @@ import {
   groupsApi,
   type CreateGroupRequest,
   type DeleteResult,
+  type DryRunQuery,
   type Group,
   type GroupChange,
   type IdParams,
@@ -29,17 +30,17 @@ export class GroupsController {
   }
 
   @Route(groupsApi.create)
-  create(@Body() body: CreateGroupRequest, @CurrentActor() actor: Actor | null): Promise<GroupChange> {
-    return this.groups.create(body, actor?.username ?? null);
+  create(@Body() body: CreateGroupRequest, @Query() query: DryRunQuery, @CurrentActor() actor: Actor | null): Promise<GroupChange> {
+    return this.groups.create(body, actor?.username ?? null, query.dryRun);
   }
 
   @Route(groupsApi.update)
-  update(@Param() params: IdParams, @Body() body: UpdateGroupRequest, @CurrentActor() actor: Actor | null): Promise<GroupChange> {
-    return this.groups.update(params.id, body, actor?.username ?? null);
+  update(@Param() params: IdParams, @Body() body: UpdateGroupRequest, @Query() query: DryRunQuery, @CurrentActor() actor: Actor | null): Promise<GroupChange> {
+    return this.groups.update(params.id, body, actor?.username ?? null, query.dryRun);
   }
 
   @Route(groupsApi.delete)
-  delete(@Param() params: IdParams, @CurrentActor() actor: Actor | null): Promise<DeleteResult> {
-    return this.groups.delete(params.id, actor?.username ?? null);
+  delete(@Param() params: IdParams, @Query() query: DryRunQuery, @CurrentActor() actor: Actor | null): Promise<DeleteResult> {
+    return this.groups.delete(params.id, actor?.username ?? null, query.dryRun);
   }
 }

@@ -10,10 +10,11 @@ import {
   type Group,
   type GroupChange,
   type PageQuery,
+  type ApplyResult,
   type Provisioning,
   type UpdateGroupRequest,
 } from '@moxnas/contracts';
-import { Brackets, In, Repository } from 'typeorm';
+import { Brackets, In, Repository, type EntityManager } from 'typeorm';
 import { DomainError } from '../../../core/errors/domain-error';
 import { ApplyEngine } from '../../services/apply/apply-engine';
 import type { EntityKind } from '../../services/apply/managed-config';
@@ -23,7 +24,7 @@ import { CLOCK, type Clock } from '../clock';
 import { GroupEntity, UserGroupEntity } from '../entities/group.entity';
 import { UserEntity } from '../entities/user.entity';
 import { AccountsLock } from './accounts-lock';
-import { HostAccountsService } from './host-accounts.service';
+import { DRY_RUN_PROVISIONING, HostAccountsService } from './host-accounts.service';
 import { isUniqueViolation, type Page } from './users.service';
 
 /** What a group change writes: the group row and its memberships (the services reading them are re-applied). */
@@ -67,11 +68,12 @@ export class GroupsService {
     return group;
   }
 
-  private async toGroups(rows: GroupEntity[]): Promise<Group[]> {
+  /** Rows → API shape (through `em` inside a change, which sees its own uncommitted rows). */
+  private async toGroups(rows: GroupEntity[], em: EntityManager = this.groups.manager): Promise<Group[]> {
     if (!rows.length) return [];
-    const links = await this.memberships.findBy({ groupId: In(rows.map((r) => r.id)) });
+    const links = await em.findBy(UserGroupEntity, { groupId: In(rows.map((r) => r.id)) });
     const users = new Map(
-      (links.length ? await this.users.find({ where: { id: In([...new Set(links.map((l) => l.userId))]) }, select: { id: true, username: true } }) : []).map((u) => [u.id, u]),
+      (links.length ? await em.find(UserEntity, { where: { id: In([...new Set(links.map((l) => l.userId))]) }, select: { id: true, username: true } }) : []).map((u) => [u.id, u]),
     );
     return rows.map((g) => ({
       id: g.id,
@@ -138,7 +140,7 @@ export class GroupsService {
   }
 
   /** `actor` is recorded on the revisions of the services the change re-applies. */
-  create(input: CreateGroupRequest, actor: string | null = null): Promise<GroupChange> {
+  create(input: CreateGroupRequest, actor: string | null = null, dryRun = false): Promise<GroupChange> {
     return this.lock.run(async () => {
       const errors: FieldError[] = [];
       const members = (await this.resolveMembers(input.memberIds, errors)) ?? [];
@@ -156,31 +158,36 @@ export class GroupsService {
         createdAt: now,
         updatedAt: now,
       });
-      let provisioning: Provisioning | undefined;
+      let provisioning: Provisioning = DRY_RUN_PROVISIONING;
+      let apply: ApplyResult;
+      let result: Group;
       try {
-        await this.engine.change({
+        ({ result: apply, value: result } = await this.engine.change({
           touches: GROUP_KINDS,
           actor,
+          dryRun,
           reason: `group ${group.name} created`,
           mutate: async (em, tx) => {
             await em.insert(GroupEntity, group);
             if (members.length) await em.insert(UserGroupEntity, members.map((u) => ({ userId: u.id, groupId: group.id })));
-            // Registered first: a command that fails halfway (groupadd done, gpasswd not) is undone too.
-            tx.onRollback(`removing the new host group "${group.name}"`, async () => void (await this.host.removeGroup(group)));
-            provisioning = await this.host.applyGroup(group, members.map((u) => u.username));
+            if (!dryRun) {
+              // Registered first: a command that fails halfway (groupadd done, gpasswd not) is undone too.
+              tx.onRollback(`removing the new host group "${group.name}"`, async () => void (await this.host.removeGroup(group)));
+              provisioning = await this.host.applyGroup(group, members.map((u) => u.username));
+            }
+            return (await this.toGroups([group], em))[0];
           },
-        });
+        }));
       } catch (err) {
         if (isUniqueViolation(err)) throw DomainError.conflict('The group name or gid was taken at the same moment; try again.');
         throw err;
       }
-      const result = (await this.toGroups([group]))[0];
-      this.audit.describe({ target: `group:${group.name}`, after: result });
-      return { ...result, provisioning: provisioning! };
+      if (!dryRun) this.audit.describe({ target: `group:${group.name}`, after: result });
+      return { ...result, provisioning, apply };
     });
   }
 
-  update(id: string, input: UpdateGroupRequest, actor: string | null = null): Promise<GroupChange> {
+  update(id: string, input: UpdateGroupRequest, actor: string | null = null, dryRun = false): Promise<GroupChange> {
     return this.lock.run(async () => {
       const current = await this.find(id);
       const before = (await this.toGroups([current]))[0];
@@ -201,12 +208,15 @@ export class GroupsService {
       const memberNames = members ? members.map((u) => u.username) : previousMembers;
 
       const renamed = next.name !== current.name;
-      let provisioning: Provisioning | undefined;
+      let provisioning: Provisioning = DRY_RUN_PROVISIONING;
+      let apply: ApplyResult;
+      let result: Group;
       try {
-        await this.engine.change({
+        ({ result: apply, value: result } = await this.engine.change({
           // A rename rewrites the shares naming the group, so their services are applied as well.
           touches: renamed ? [...GROUP_KINDS, ...this.dependents.renameTouches()] : GROUP_KINDS,
           actor,
+          dryRun,
           reason: renamed ? `group ${current.name} renamed to ${next.name}` : `group ${next.name} changed`,
           mutate: async (em, tx) => {
             await em.save(GroupEntity, next);
@@ -215,21 +225,23 @@ export class GroupsService {
               if (members.length) await em.insert(UserGroupEntity, members.map((u) => ({ userId: u.id, groupId: id })));
             }
             if (renamed) await this.dependents.rename(em, 'group', current.name, next.name);
-            tx.onRollback(`restoring the host group "${current.name}"`, () => this.host.restoreGroup(current, previousMembers, next.name));
-            provisioning = await this.host.applyGroup(next, memberNames, current.name);
+            if (!dryRun) {
+              tx.onRollback(`restoring the host group "${current.name}"`, () => this.host.restoreGroup(current, previousMembers, next.name));
+              provisioning = await this.host.applyGroup(next, memberNames, current.name);
+            }
+            return (await this.toGroups([next], em))[0];
           },
-        });
+        }));
       } catch (err) {
         if (isUniqueViolation(err)) throw DomainError.conflict('The group name or gid was taken at the same moment; try again.');
         throw err;
       }
-      const result = (await this.toGroups([next]))[0];
-      this.audit.describe({ target: `group:${next.name}`, before, after: result });
-      return { ...result, provisioning: provisioning! };
+      if (!dryRun) this.audit.describe({ target: `group:${next.name}`, before, after: result });
+      return { ...result, provisioning, apply };
     });
   }
 
-  delete(id: string, actor: string | null = null): Promise<DeleteResult> {
+  delete(id: string, actor: string | null = null, dryRun = false): Promise<DeleteResult> {
     return this.lock.run(async () => {
       const group = await this.find(id);
       const primaryOf = await this.users.find({ where: { primaryGroupId: id }, select: { id: true, username: true } });
@@ -241,19 +253,21 @@ export class GroupsService {
       const dependants = await this.dependents.find('group', group.name);
       if (dependants.length) throw DomainError.conflict(dependantsMessage('group', group.name, dependants), { dependants });
       const before = (await this.toGroups([group]))[0];
-      let provisioning: Provisioning | undefined;
-      await this.engine.change({
+      let provisioning: Provisioning = DRY_RUN_PROVISIONING;
+      const { result: apply } = await this.engine.change({
         touches: GROUP_KINDS,
         actor,
+        dryRun,
         reason: `group ${group.name} deleted`,
         mutate: async (em, tx) => {
           await em.delete(GroupEntity, { id });
+          if (dryRun) return;
           tx.onRollback(`restoring the host group "${group.name}"`, () => this.host.restoreGroup(group, before.members.map((m) => m.username), group.name));
           provisioning = await this.host.removeGroup(group);
         },
       });
-      this.audit.describe({ target: `group:${group.name}`, before });
-      return { id, provisioning: provisioning! };
+      if (!dryRun) this.audit.describe({ target: `group:${group.name}`, before });
+      return { id, provisioning, apply };
     });
   }
 }

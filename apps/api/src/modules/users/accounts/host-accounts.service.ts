@@ -23,6 +23,9 @@ export interface ReconcileReport {
   failures: Array<{ target: string; message: string }>;
 }
 
+/** What a dry run reports for the host: nothing was run there (the diffs say what the daemons' files would become). */
+export const DRY_RUN_PROVISIONING: Provisioning = { status: 'not-needed', message: 'Dry run: no host account was created, changed or removed.' };
+
 const NOT_NEEDED: Provisioning = { status: 'not-needed', message: 'The built-in admin is a dashboard-only account; nothing to do on the host.' };
 
 function unavailable(reason: string): Provisioning {

@@ -4,6 +4,7 @@ import {
   type CreateUserRequest,
   type DeleteResult,
   type DeleteUserQuery,
+  type DryRunQuery,
   type IdParams,
   type ResponseOf,
   type UpdateUserRequest,
@@ -30,17 +31,17 @@ export class UsersController {
   }
 
   @Route(usersApi.create)
-  create(@Body() body: CreateUserRequest, @CurrentActor() actor: Actor | null): Promise<UserChange> {
-    return this.users.create(body, actor?.username ?? null);
+  create(@Body() body: CreateUserRequest, @Query() query: DryRunQuery, @CurrentActor() actor: Actor | null): Promise<UserChange> {
+    return this.users.create(body, actor?.username ?? null, query.dryRun);
   }
 
   @Route(usersApi.update)
-  update(@Param() params: IdParams, @Body() body: UpdateUserRequest, @CurrentActor() actor: Actor | null): Promise<UserChange> {
-    return this.users.update(params.id, body, actor?.username ?? null);
+  update(@Param() params: IdParams, @Body() body: UpdateUserRequest, @Query() query: DryRunQuery, @CurrentActor() actor: Actor | null): Promise<UserChange> {
+    return this.users.update(params.id, body, actor?.username ?? null, query.dryRun);
   }
 
   @Route(usersApi.delete)
   delete(@Param() params: IdParams, @Query() query: DeleteUserQuery, @CurrentActor() actor: Actor | null): Promise<DeleteResult> {
-    return this.users.delete(params.id, query.keepFiles, actor?.username ?? null);
+    return this.users.delete(params.id, query.keepFiles, actor?.username ?? null, query.dryRun);
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
+  type ApplyResult,
   ID_ALLOCATION_START,
   ID_MAX,
   NOLOGIN_SHELL,
@@ -28,7 +29,7 @@ import { CLOCK, type Clock } from '../clock';
 import { GroupEntity, UserGroupEntity } from '../entities/group.entity';
 import { UserEntity } from '../entities/user.entity';
 import { AccountsLock } from './accounts-lock';
-import { HostAccountsService } from './host-accounts.service';
+import { DRY_RUN_PROVISIONING, HostAccountsService } from './host-accounts.service';
 
 export interface Page<T> {
   items: T[];
@@ -103,12 +104,12 @@ export class UsersService {
     return user;
   }
 
-  /** Rows → API shape, with the groups of all rows loaded in two queries. */
-  async toUsers(rows: UserEntity[]): Promise<User[]> {
+  /** Rows → API shape, with the groups of all rows loaded in two queries (through `em` inside a change). */
+  async toUsers(rows: UserEntity[], em: EntityManager = this.dataSource.manager): Promise<User[]> {
     if (!rows.length) return [];
-    const links = await this.memberships.find({ where: { userId: In(rows.map((r) => r.id)) } });
+    const links = await em.find(UserGroupEntity, { where: { userId: In(rows.map((r) => r.id)) } });
     const groupIds = new Set([...links.map((l) => l.groupId), ...rows.map((r) => r.primaryGroupId).filter((g): g is string => !!g)]);
-    const groups = new Map((groupIds.size ? await this.groups.findBy({ id: In([...groupIds]) }) : []).map((g) => [g.id, g]));
+    const groups = new Map((groupIds.size ? await em.findBy(GroupEntity, { id: In([...groupIds]) }) : []).map((g) => [g.id, g]));
     return rows.map((u) => {
       const own = links.filter((l) => l.userId === u.id).map((l) => groups.get(l.groupId)).filter((g): g is GroupEntity => !!g);
       const primary = u.primaryGroupId ? groups.get(u.primaryGroupId) : undefined;
@@ -205,7 +206,7 @@ export class UsersService {
   // ─── Create ────────────────────────────────────────────────────────────────────────────────
 
   /** `actor` is recorded on the revisions of the services the change re-applies. */
-  create(input: CreateUserRequest, actor: string | null = null): Promise<UserChange> {
+  create(input: CreateUserRequest, actor: string | null = null, dryRun = false): Promise<UserChange> {
     return this.lock.run(async () => {
       const errors: FieldError[] = [];
       if (passwordMentionsName(input.password, input.username)) errors.push({ field: 'password', message: 'must not contain the username' });
@@ -255,34 +256,41 @@ export class UsersService {
         updatedAt: now,
       });
 
-      let provisioning: Provisioning | undefined;
+      let provisioning: Provisioning = DRY_RUN_PROVISIONING;
+      let apply: ApplyResult;
+      let result: User;
       try {
-        await this.engine.change({
+        ({ result: apply, value: result } = await this.engine.change({
           touches: USER_KINDS,
           actor,
+          dryRun,
           reason: `user ${user.username} created`,
           mutate: async (em, tx) => {
             await em.insert(UserEntity, user);
             if (groups?.length) await em.insert(UserGroupEntity, groups.map((g) => ({ userId: user.id, groupId: g.id })));
-            // Registered first: a command that fails halfway (useradd done, smbpasswd not) is undone too.
-            tx.onRollback(`removing the new host account "${user.username}"`, () => this.host.removeNewUser(user.username));
-            provisioning = await this.host.applyUser(user, primary ?? null, groups ?? [], input.password);
+            if (!dryRun) {
+              // Registered first: a command that fails halfway (useradd done, smbpasswd not) is undone too.
+              tx.onRollback(`removing the new host account "${user.username}"`, () => this.host.removeNewUser(user.username));
+              provisioning = await this.host.applyUser(user, primary ?? null, groups ?? [], input.password);
+            }
+            return (await this.toUsers([user], em))[0];
           },
-        });
+        }));
       } catch (err) {
         if (isUniqueViolation(err)) throw DomainError.conflict('The username or uid was taken at the same moment; try again.');
         throw err;
       }
-      await this.state.publish(user);
-      const result = (await this.toUsers([user]))[0];
-      this.audit.describe({ target: `user:${user.username}`, after: result });
-      return { ...result, provisioning: provisioning! };
+      if (!dryRun) {
+        await this.state.publish(user);
+        this.audit.describe({ target: `user:${user.username}`, after: result });
+      }
+      return { ...result, provisioning, apply };
     });
   }
 
   // ─── Update ────────────────────────────────────────────────────────────────────────────────
 
-  update(id: string, input: UpdateUserRequest, actor: string | null = null): Promise<UserChange> {
+  update(id: string, input: UpdateUserRequest, actor: string | null = null, dryRun = false): Promise<UserChange> {
     return this.lock.run(async () => {
       const current = await this.find(id);
       const before = (await this.toUsers([current]))[0];
@@ -335,11 +343,14 @@ export class UsersService {
       const availability = await this.host.availability();
       if (!next.builtIn) next.hostStatus = availability.available ? 'synced' : 'pending';
 
-      let provisioning: Provisioning | undefined;
+      let provisioning: Provisioning = DRY_RUN_PROVISIONING;
+      let apply: ApplyResult;
+      let result: User;
       try {
-        await this.engine.change({
+        ({ result: apply, value: result } = await this.engine.change({
           touches: USER_KINDS,
           actor,
+          dryRun,
           reason: `user ${next.username} changed`,
           mutate: async (em, tx) => {
             await em.save(UserEntity, next);
@@ -347,19 +358,23 @@ export class UsersService {
               await em.delete(UserGroupEntity, { userId: id });
               if (groups.length) await em.insert(UserGroupEntity, groups.map((g) => ({ userId: id, groupId: g.id })));
             }
-            tx.onRollback(`restoring the host account "${current.username}"`, () => this.host.restoreUser(current, previous.primary, previous.groups));
-            provisioning = await this.host.applyUser(next, primary, groups, input.password);
+            if (!dryRun) {
+              tx.onRollback(`restoring the host account "${current.username}"`, () => this.host.restoreUser(current, previous.primary, previous.groups));
+              provisioning = await this.host.applyUser(next, primary, groups, input.password);
+            }
+            return (await this.toUsers([next], em))[0];
           },
-        });
+        }));
       } catch (err) {
         if (isUniqueViolation(err)) throw DomainError.conflict('The uid was taken at the same moment; try again.');
         throw err;
       }
-      await this.state.publish(next);
-      if (revokes) await this.sessions.revokeAllOf(id, input.password !== undefined ? 'password-changed' : next.disabled ? 'disabled' : 'role-changed');
-      const result = (await this.toUsers([next]))[0];
-      this.audit.describe({ target: `user:${next.username}`, before, after: result });
-      return { ...result, provisioning: provisioning! };
+      if (!dryRun) {
+        await this.state.publish(next);
+        if (revokes) await this.sessions.revokeAllOf(id, input.password !== undefined ? 'password-changed' : next.disabled ? 'disabled' : 'role-changed');
+        this.audit.describe({ target: `user:${next.username}`, before, after: result });
+      }
+      return { ...result, provisioning, apply };
     });
   }
 
@@ -378,7 +393,7 @@ export class UsersService {
 
   // ─── Delete ────────────────────────────────────────────────────────────────────────────────
 
-  delete(id: string, keepFiles: boolean, actor: string | null = null): Promise<DeleteResult> {
+  delete(id: string, keepFiles: boolean, actor: string | null = null, dryRun = false): Promise<DeleteResult> {
     return this.lock.run(async () => {
       const user = await this.find(id);
       await this.keepAnAdmin(user, null);
@@ -386,20 +401,24 @@ export class UsersService {
       if (dependants.length) throw DomainError.conflict(dependantsMessage('user', user.username, dependants), { dependants });
       const before = (await this.toUsers([user]))[0];
       const previous = await this.groupsOf(user);
-      let provisioning: Provisioning | undefined;
-      await this.engine.change({
+      let provisioning: Provisioning = DRY_RUN_PROVISIONING;
+      const { result: apply } = await this.engine.change({
         touches: USER_KINDS,
         actor,
+        dryRun,
         reason: `user ${user.username} deleted`,
         mutate: async (em, tx) => {
           await em.delete(UserEntity, { id });
+          if (dryRun) return;
           tx.onRollback(`restoring the host account "${user.username}"`, () => this.host.restoreUser(user, previous.primary, previous.groups));
           provisioning = await this.host.removeUser(user, keepFiles);
         },
       });
-      await this.state.forget(id);
-      this.audit.describe({ target: `user:${user.username}`, before, after: { keepFiles } });
-      return { id, provisioning: provisioning! };
+      if (!dryRun) {
+        await this.state.forget(id);
+        this.audit.describe({ target: `user:${user.username}`, before, after: { keepFiles } });
+      }
+      return { id, provisioning, apply };
     });
   }
 }
