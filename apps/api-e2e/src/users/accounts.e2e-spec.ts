@@ -328,7 +328,12 @@ describeHost('users as Linux, SMB and FTP accounts (root, real smbd and vsftpd)'
 
   it('rebuilds accounts removed behind its back from the database (reconcile)', async () => {
     const user = name('rec');
-    await api<UserChange>('POST', '/api/users', { username: user, password: PASSWORD, homeDir: path.join(homeBase, user), ftpEnabled: true });
+    // A uid far above where allocation starts (10000): other suites running in parallel, each with
+    // its own database, allocate from there and would take this uid while its account is gone.
+    let uid = 50_000 + Math.floor(Math.random() * 9_000);
+    while ((await exec('/usr/bin/getent', ['passwd', String(uid)])).code === 0) uid++;
+    const made = await api<UserChange>('POST', '/api/users', { username: user, password: PASSWORD, uid, homeDir: path.join(homeBase, user), ftpEnabled: true });
+    expect(made.status).toBe(201);
     await exec(binaryPath('pdbedit')!, ['--configfile', smbConf, '--delete', '--user', user]);
     await exec(binaryPath('userdel')!, [user]);
     expect(await getent('passwd', user)).toBeNull();
