@@ -6,7 +6,7 @@ import { hostPaths } from '../../../api/src/core/config/host-paths';
 import { ApplyEngine } from '../../../api/src/modules/services/apply/apply-engine';
 import type { ManagedConfig } from '../../../api/src/modules/services/apply/managed-config';
 import { startTestApp, type InjectResult, type TestApp } from '../../../api/test/support/test-app';
-import { binaryPath, describeHost, exec, freePort, processesMentioning, tempDir, waitFor } from '../host/support/host-test-env';
+import { binaryPath, describeHost, exec, freePort, killProcessesMentioning, tempDir, waitFor } from '../host/support/host-test-env';
 import { FtpClient, ftpOutcome, type Credentials } from './support/share-clients';
 
 /**
@@ -86,15 +86,7 @@ describeHost('account changes reach the real vsftpd (root, useradd, vsftpd, curl
     const appRoot = app?.root;
     await app?.close();
     if ((await exec('/usr/bin/getent', ['group', team])).code === 0) await exec(binaryPath('groupdel') as string, [team]);
-    if (appRoot) {
-      for (const pid of await processesMentioning(appRoot)) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      }
-    }
+    if (appRoot) await killProcessesMentioning(appRoot);
     if (scratch) await fs.rm(scratch, { recursive: true, force: true });
   }, 120_000);
 

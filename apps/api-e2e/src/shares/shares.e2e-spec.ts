@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ApplyResult, FtpShareMutation, NfsShareMutation, Pool, ServiceStatus, SmbShareMutation, TokenResponse, UserChange } from '@moxnas/contracts';
 import { hostPaths } from '../../../api/src/core/config/host-paths';
 import { startTestApp, type InjectResult, type TestApp } from '../../../api/test/support/test-app';
-import { binaryPath, describeHost, exec, freePort, processesMentioning, tempDir, waitFor } from '../host/support/host-test-env';
+import { binaryPath, describeHost, exec, freePort, killProcessesMentioning, processesMentioning, tempDir, waitFor } from '../host/support/host-test-env';
 import { checkExportsInNamespace, FtpClient, ftpOutcome, SmbClient, type Credentials } from './support/share-clients';
 
 /**
@@ -114,15 +114,7 @@ describeHost(
       const appRoot = app?.root;
       await app?.close();
       // Daemons of this app only: their command lines name its unique temp root.
-      if (appRoot) {
-        for (const pid of await processesMentioning(appRoot)) {
-          try {
-            process.kill(pid, 'SIGKILL');
-          } catch {
-            /* gone */
-          }
-        }
-      }
+      if (appRoot) await killProcessesMentioning(appRoot);
       if (scratch) await fs.rm(scratch, { recursive: true, force: true });
     }, 120_000);
 

@@ -76,3 +76,14 @@ export async function processesMentioning(needle: string): Promise<number[]> {
   }
   return pids;
 }
+
+/** SIGKILLs every live process whose command line contains the needle (a test's own daemons). */
+export async function killProcessesMentioning(needle: string): Promise<void> {
+  for (const pid of await processesMentioning(needle)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+}
