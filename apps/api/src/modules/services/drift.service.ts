@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Drift, ServiceId } from '@moxnas/contracts';
 import type { HostFs } from '@moxnas/host';
+import { unifiedDiff } from '@moxnas/render';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
 import { DatabaseService } from '../../core/database/database.service';
 import { HOST_FS } from '../../core/host/host.module';
 import { MetricsService } from '../../core/metrics/metrics.service';
 import { EventsService } from '../system/events/events.service';
-import { ApplyEngine, sha256, unifiedDiff } from './apply/apply-engine';
+import { ApplyEngine, sha256 } from './apply/apply-engine';
 
 /**
  * Compares the managed files on disk with the last applied revision, on a timer and on demand.

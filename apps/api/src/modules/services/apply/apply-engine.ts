@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ApplyResult, FileDiff, ServiceId } from '@moxnas/contracts';
 import type { HostFs } from '@moxnas/host';
-import { createTwoFilesPatch } from 'diff';
+import { unifiedDiff } from '@moxnas/render';
 import { DataSource, EntityManager, QueryRunner, Repository } from 'typeorm';
 import { DomainError } from '../../../core/errors/domain-error';
 import { HOST_FS } from '../../../core/host/host.module';
@@ -60,11 +60,6 @@ export interface ApplyOutcome<T> {
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-export function unifiedDiff(file: string, before: string | null, after: string | null): string {
-  if ((before ?? '') === (after ?? '')) return '';
-  return createTwoFilesPatch(`a${file}`, `b${file}`, before ?? '', after ?? '', undefined, undefined, { context: 3 });
 }
 
 interface PlannedFile {
