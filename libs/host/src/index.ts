@@ -17,3 +17,4 @@ export * from './accounts';
 export * from './system';
 export * from './storage';
 export * from './nfs/exports-namespace.script';
+export * from './util/keyed-mutex';
