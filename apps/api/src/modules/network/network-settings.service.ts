@@ -6,6 +6,7 @@ import {
   parseResolvConf,
   renderHostsFile,
   renderResolvConf,
+  Mutex,
   type CommandRunner,
   type HostCapabilities,
   type HostFs,
@@ -27,7 +28,8 @@ import { networkFilePolicy, type NetworkFile } from './network-file-policy';
 @Injectable()
 export class NetworkSettingsService {
   private readonly log = new Logger('network');
-  private chain: Promise<unknown> = Promise.resolve();
+  /** One change at a time: hostname and hosts are written together. */
+  private readonly changes = new Mutex();
 
   constructor(
     @Inject(HOST_FS) private readonly fs: HostFs,
@@ -41,13 +43,6 @@ export class NetworkSettingsService {
 
   private file(name: NetworkFile | `.pve-ignore.${NetworkFile}`): string {
     return path.join(this.config.etcRoot, 'etc', name);
-  }
-
-  /** One change at a time: hostname and hosts are written together. */
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(fn, fn);
-    this.chain = run.catch(() => undefined);
-    return run;
   }
 
   async access(name: NetworkFile): Promise<Writability> {
@@ -83,7 +78,7 @@ export class NetworkSettingsService {
   }
 
   updateDns(input: UpdateDns): Promise<DnsSettings> {
-    return this.serial(async () => {
+    return this.changes.run(async () => {
       const access = await this.writable('resolv.conf');
       const before = await this.dns();
       const current = await this.read('resolv.conf');
@@ -107,7 +102,7 @@ export class NetworkSettingsService {
    * back, so the box never says one name and answers to another.
    */
   updateHostname(input: UpdateHostname): Promise<HostnameSettings> {
-    return this.serial(async () => {
+    return this.changes.run(async () => {
       const access = await this.writable('hostname');
       const hostsAccess = await this.access('hosts');
       const previous = await this.hostname();

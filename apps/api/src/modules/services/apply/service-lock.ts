@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { KeyedMutex } from '@moxnas/host';
 import { CacheService } from '../../../core/cache/cache.service';
 import { DomainError } from '../../../core/errors/domain-error';
 
@@ -16,23 +17,12 @@ const EXTEND_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redi
 @Injectable()
 export class ServiceLock {
   private readonly log = new Logger('service-lock');
-  private readonly tails = new Map<string, Promise<void>>();
+  private readonly queue = new KeyedMutex<string>();
 
   constructor(private readonly cache: CacheService) {}
 
-  async run<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(name) ?? Promise.resolve();
-    let release!: () => void;
-    const mine = new Promise<void>((r) => (release = r));
-    const tail = previous.then(() => mine);
-    this.tails.set(name, tail);
-    await previous;
-    try {
-      return await this.withRedisLock(name, fn);
-    } finally {
-      release();
-      if (this.tails.get(name) === tail) this.tails.delete(name);
-    }
+  run<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return this.queue.run(name, () => this.withRedisLock(name, fn));
   }
 
   private async withRedisLock<T>(name: string, fn: () => Promise<T>): Promise<T> {

@@ -9,6 +9,7 @@ import {
   type AlertSeverity,
   type ClearReason,
 } from '@moxnas/contracts';
+import { KeyedMutex } from '@moxnas/host';
 import type { Gauge } from 'prom-client';
 import { LessThan, Repository } from 'typeorm';
 import { DatabaseService } from '../../../core/database/database.service';
@@ -65,7 +66,7 @@ export class AlertsService implements OnModuleInit, OnApplicationShutdown {
   private readonly gauge: Gauge<'severity'>;
   private timer: NodeJS.Timeout | undefined;
   /** Serialises changes to one key, so a raise and a clear racing on it apply in order. */
-  private readonly keyChains = new Map<string, Promise<unknown>>();
+  private readonly keys = new KeyedMutex<string>();
 
   constructor(
     @InjectRepository(AlertEntity) private readonly alerts: Repository<AlertEntity>,
@@ -89,24 +90,13 @@ export class AlertsService implements OnModuleInit, OnApplicationShutdown {
     clearInterval(this.timer);
   }
 
-  private serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.keyChains.get(key) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    const tail = next.catch(() => undefined);
-    this.keyChains.set(key, tail);
-    void tail.then(() => {
-      if (this.keyChains.get(key) === tail) this.keyChains.delete(key);
-    });
-    return next;
-  }
-
   /**
    * Raises an alert, or refreshes the active one with the same key. A condition alert that is
    * already active at the same severity costs nothing; a higher severity escalates it (event and
    * notifications again); a one-shot alert counts the repetition.
    */
   raise(input: RaiseAlert): Promise<Alert | null> {
-    return this.serial(input.key, async () => {
+    return this.keys.run(input.key, async () => {
       const known = this.active.get(input.key);
       if (known && known.kind === 'condition' && input.kind === 'condition' && known.severity === input.severity) return null;
       await this.db.whenReady();
@@ -140,7 +130,7 @@ export class AlertsService implements OnModuleInit, OnApplicationShutdown {
 
   /** Clears the active alert with this key, if any. Only a resolved condition nobody acknowledged is notified. */
   clear(key: string, reason: ClearReason = 'resolved'): Promise<Alert | null> {
-    return this.serial(key, async () => {
+    return this.keys.run(key, async () => {
       if (this.loaded && !this.active.has(key)) return null;
       await this.db.whenReady();
       const alert = await this.clearWhere({ key }, reason);
@@ -196,7 +186,7 @@ export class AlertsService implements OnModuleInit, OnApplicationShutdown {
     if (!row) throw DomainError.notFound('The alert');
     if (row.state === 'cleared') throw DomainError.conflict('The alert has already cleared.', { clearedAt: row.clearedAt?.toISOString() ?? null });
     if (row.kind === 'one-shot') {
-      const cleared = await this.serial(row.key, () => this.clearWhere({ id }, 'acknowledged', actor));
+      const cleared = await this.keys.run(row.key, () => this.clearWhere({ id }, 'acknowledged', actor));
       if (cleared) return cleared;
       throw DomainError.conflict('The alert has already cleared.');
     }
@@ -251,7 +241,7 @@ export class AlertsService implements OnModuleInit, OnApplicationShutdown {
     if (!this.db.isMigrated) return;
     const now = this.clock.now();
     const expired = await this.alerts.find({ where: { state: 'active', expiresAt: LessThan(now) }, select: { id: true, key: true } });
-    for (const e of expired) await this.serial(e.key, () => this.clearWhere({ id: e.id }, 'expired'));
+    for (const e of expired) await this.keys.run(e.key, () => this.clearWhere({ id: e.id }, 'expired'));
     await this.refresh();
     await this.alerts.delete({ state: 'cleared', clearedAt: LessThan(new Date(now.getTime() - HISTORY_DAYS * 86_400_000)) });
   }

@@ -6,7 +6,7 @@ import {
   type ConfigImportResult,
   type FieldError,
 } from '@moxnas/contracts';
-import type { SystemReader } from '@moxnas/host';
+import { Mutex, type SystemReader } from '@moxnas/host';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '../../../core/config/config';
@@ -29,7 +29,8 @@ class DryRunRollback extends Error {}
 @Injectable()
 export class ConfigBackupService {
   private readonly log = new Logger('config-backup');
-  private chain: Promise<unknown> = Promise.resolve();
+  /** One import at a time: each plans against the state the previous one left. */
+  private readonly imports = new Mutex();
 
   constructor(
     private readonly registry: ConfigBackupRegistry,
@@ -69,9 +70,7 @@ export class ConfigBackupService {
   }
 
   import(req: ConfigImportRequest, dryRun: boolean): Promise<ConfigImportResult> {
-    const run = this.chain.then(() => this.importNow(req, dryRun));
-    this.chain = run.catch(() => undefined);
-    return run;
+    return this.imports.run(() => this.importNow(req, dryRun));
   }
 
   private async importNow(req: ConfigImportRequest, dryRun: boolean): Promise<ConfigImportResult> {
