@@ -18,10 +18,7 @@ export function throwIfInvalid(errors: FieldError[], message = 'The share is not
   if (errors.length) throw DomainError.validation(errors, message);
 }
 
-/** `%` and `_` are wildcards in ILIKE; a search for them means the characters themselves. */
-export function likeTerm(search: string): string {
-  return `%${search.replace(/[%_\\]/g, '\\$&')}%`;
-}
+export { likeContaining as likeTerm } from '../../core/database/like';
 
 /** Octal text as stored and shown: at least four digits (`0775`, `2775` → `02775`). */
 export function normalizeOctal(mode: string): string {
@@ -52,10 +49,4 @@ export const SentFields = createParamDecorator((_: unknown, ctx: ExecutionContex
   return new Set(req[SENT_KEYS] ?? []);
 });
 
-/** One page of a list. */
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+export type { Page } from '../../core/http/page';

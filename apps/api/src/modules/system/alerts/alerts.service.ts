@@ -16,10 +16,10 @@ import { DatabaseService } from '../../../core/database/database.service';
 import { DomainError } from '../../../core/errors/domain-error';
 import { MetricsService } from '../../../core/metrics/metrics.service';
 import { EventsService } from '../events/events.service';
-import { escapeLike } from '../jobs/jobs.service';
 import { AlertDeliveryQueue } from './alert-delivery.queue';
 import { AlertEntity } from './alert.entity';
 import { SYSTEM_CLOCK, type SystemClock } from './system-clock';
+import { likeContaining } from '../../../core/database/like';
 
 export interface RaiseAlert {
   class: string;
@@ -211,7 +211,7 @@ export class AlertsService implements OnModuleInit, OnApplicationShutdown {
     if (query.severity) qb.andWhere('a.severity = :severity', { severity: query.severity });
     if (query.class) qb.andWhere('a.class = :class', { class: query.class });
     if (query.acknowledged !== undefined) qb.andWhere(query.acknowledged ? 'a.acknowledged_at IS NOT NULL' : 'a.acknowledged_at IS NULL');
-    if (query.search) qb.andWhere('(a.title ILIKE :s OR a.message ILIKE :s OR a.key ILIKE :s)', { s: `%${escapeLike(query.search)}%` });
+    if (query.search) qb.andWhere('(a.title ILIKE :s OR a.message ILIKE :s OR a.key ILIKE :s)', { s: likeContaining(query.search) });
     const [rows, total] = await qb.skip((query.page - 1) * query.pageSize).take(query.pageSize).getManyAndCount();
     return { items: rows.map(toAlert), total, page: query.page, pageSize: query.pageSize };
   }

@@ -6,6 +6,7 @@ import { DatabaseService } from '../../../core/database/database.service';
 import { DomainError } from '../../../core/errors/domain-error';
 import { EventsService } from '../events/events.service';
 import { JobEntity } from './job.entity';
+import { likeContaining } from '../../../core/database/like';
 
 const MAX_LOG_LINES = 500;
 const PERSIST_EVERY_MS = 250;
@@ -169,7 +170,7 @@ export class JobsService {
     const qb = this.jobs.createQueryBuilder('j').orderBy('j.created_at', 'DESC');
     if (query.state) qb.andWhere('j.state = :state', { state: query.state });
     if (query.type) qb.andWhere('j.type = :type', { type: query.type });
-    if (query.search) qb.andWhere('(j.type ILIKE :s OR j.message ILIKE :s)', { s: `%${escapeLike(query.search)}%` });
+    if (query.search) qb.andWhere('(j.type ILIKE :s OR j.message ILIKE :s)', { s: likeContaining(query.search) });
     const [rows, total] = await qb.skip((query.page - 1) * query.pageSize).take(query.pageSize).getManyAndCount();
     return { items: rows.map((r) => this.toDto(r)), total, page: query.page, pageSize: query.pageSize };
   }
@@ -208,9 +209,4 @@ export class JobsService {
       finishedAt: e.finishedAt ? e.finishedAt.toISOString() : null,
     };
   }
-}
-
-/** Escapes LIKE wildcards so a search string matches literally. */
-export function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -25,7 +25,9 @@ import { GroupEntity, UserGroupEntity } from '../entities/group.entity';
 import { UserEntity } from '../entities/user.entity';
 import { AccountsLock } from './accounts-lock';
 import { DRY_RUN_PROVISIONING, HostAccountsService } from './host-accounts.service';
-import { isUniqueViolation, type Page } from './users.service';
+import { isUniqueViolation } from './users.service';
+import { likeContaining } from '../../../core/database/like';
+import type { Page } from '../../../core/http/page';
 
 /** What a group change writes: the group row and its memberships (the services reading them are re-applied). */
 const GROUP_KINDS: EntityKind[] = ['groups', 'memberships'];
@@ -51,7 +53,7 @@ export class GroupsService {
   async list(query: PageQuery): Promise<Page<Group>> {
     const qb = this.groups.createQueryBuilder('g').orderBy('g.name', 'ASC');
     if (query.search) {
-      const term = `%${query.search.replace(/[%_\\]/g, '\\$&')}%`;
+      const term = likeContaining(query.search);
       qb.andWhere(new Brackets((w) => w.where('g.name ILIKE :term', { term }).orWhere('g.description ILIKE :term', { term })));
     }
     const [rows, total] = await qb.skip((query.page - 1) * query.pageSize).take(query.pageSize).getManyAndCount();

@@ -30,13 +30,8 @@ import { GroupEntity, UserGroupEntity } from '../entities/group.entity';
 import { UserEntity } from '../entities/user.entity';
 import { AccountsLock } from './accounts-lock';
 import { DRY_RUN_PROVISIONING, HostAccountsService } from './host-accounts.service';
-
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+import { likeContaining } from '../../../core/database/like';
+import type { Page } from '../../../core/http/page';
 
 /** Unique-constraint violations that slipped past the checks (another instance, a race) are conflicts. */
 export function isUniqueViolation(err: unknown): boolean {
@@ -82,7 +77,7 @@ export class UsersService {
   async list(query: UserListQuery): Promise<Page<User>> {
     const qb = this.users.createQueryBuilder('u').orderBy('u.username', 'ASC');
     if (query.search) {
-      const term = `%${query.search.replace(/[%_\\]/g, '\\$&')}%`;
+      const term = likeContaining(query.search);
       qb.andWhere(
         new Brackets((w) => {
           w.where('u.username ILIKE :term', { term }).orWhere('u.full_name ILIKE :term', { term }).orWhere('u.email ILIKE :term', { term });

@@ -13,6 +13,7 @@ import { CLOCK, type Clock } from '../clock';
 import { AuditEntryEntity, type AuditResultKind } from '../entities/audit-entry.entity';
 import type { AuditDetail } from './audit-context';
 import { redactToObject, scrub, storable } from './redact';
+import { likeStartingWith } from '../../../core/database/like';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const DETAIL = Symbol('moxnas:audit-detail');
@@ -184,7 +185,7 @@ export class AuditService implements OnModuleInit {
   async list(query: AuditQuery): Promise<{ items: AuditEntry[]; total: number; page: number; pageSize: number }> {
     const where: FindOptionsWhere<AuditEntryEntity> = {};
     if (query.actor) where.actorName = query.actor;
-    if (query.action) where.action = query.action.endsWith('.') ? Like(`${query.action.replace(/[%_\\]/g, '\\$&')}%`) : query.action;
+    if (query.action) where.action = query.action.endsWith('.') ? Like(likeStartingWith(query.action)) : query.action;
     if (query.result) where.result = query.result;
     const from = query.from ? new Date(query.from) : undefined;
     const to = query.to ? new Date(query.to) : undefined;
