@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { DependentsRegistry, type DependentsProvider } from '../../../core/dependents/dependents-registry';
 
 /** Something that uses a pool or dataset and must go first (a share, a dataset, …). */
 export interface StorageDependant {
@@ -21,7 +22,7 @@ export interface DependantTarget {
   poolId: string;
 }
 
-export type DependantsProvider = (target: DependantTarget) => Promise<StorageDependant[]> | StorageDependant[];
+export type DependantsProvider = DependentsProvider<[DependantTarget], StorageDependant>;
 
 /**
  * The registry other modules use to say "this pool or dataset is in use". The shares module
@@ -35,29 +36,12 @@ export type DependantsProvider = (target: DependantTarget) => Promise<StorageDep
  * returned.
  */
 @Injectable()
-export class PoolDependents {
-  private readonly log = new Logger('storage');
-  private readonly providers = new Map<string, DependantsProvider>();
-
-  /** Registers (or replaces) the provider named `source`; returns a function that unregisters it. */
-  register(source: string, provider: DependantsProvider): () => void {
-    this.providers.set(source, provider);
-    return () => {
-      if (this.providers.get(source) === provider) this.providers.delete(source);
-    };
-  }
-
-  async find(target: DependantTarget): Promise<StorageDependant[]> {
-    const found: StorageDependant[] = [];
-    for (const [source, provider] of this.providers) {
-      try {
-        found.push(...(await provider(target)));
-      } catch (err) {
-        // A provider that cannot answer must not let a pool in use be removed.
-        this.log.error({ source, err: (err as Error).message }, 'dependants provider failed');
-        found.push({ kind: source, id: 'unknown', name: `${source} could not be checked: ${(err as Error).message}`, path: null });
-      }
-    }
-    return found;
+export class PoolDependents extends DependentsRegistry<[DependantTarget], StorageDependant> {
+  constructor() {
+    super({
+      context: 'storage',
+      // A provider that cannot answer must not let a pool in use be removed.
+      unanswered: (source, err) => ({ kind: source, id: 'unknown', name: `${source} could not be checked: ${err.message}`, path: null }),
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { DependentsRegistry, type DependentsProvider } from '../../../core/dependents/dependents-registry';
 import type { EntityKind } from '../../services/apply/managed-config';
 
 /** Something that names a user or group and would otherwise outlive it (a share's access list). */
@@ -12,7 +13,7 @@ export interface AccountDependant {
   fields: string[];
 }
 
-export type AccountDependantsProvider = (kind: 'user' | 'group', name: string) => Promise<AccountDependant[]>;
+export type AccountDependantsProvider = DependentsProvider<['user' | 'group', string], AccountDependant>;
 
 /** Rewrites every reference to an account renamed from `from` to `to`, inside the rename's transaction. */
 export type AccountRenamer = (manager: EntityManager, kind: 'user' | 'group', from: string, to: string) => Promise<void>;
@@ -24,12 +25,11 @@ export type AccountRenamer = (manager: EntityManager, kind: 'user' | 'group', fr
  * at start.
  */
 @Injectable()
-export class AccountDependents {
-  private readonly providers = new Map<string, AccountDependantsProvider>();
+export class AccountDependents extends DependentsRegistry<['user' | 'group', string], AccountDependant> {
   private readonly renamers = new Map<string, { rewrites: readonly EntityKind[]; rename: AccountRenamer }>();
 
-  register(source: string, provider: AccountDependantsProvider): void {
-    this.providers.set(source, provider);
+  constructor() {
+    super({ context: 'accounts' });
   }
 
   /**
@@ -48,11 +48,6 @@ export class AccountDependents {
 
   async rename(manager: EntityManager, kind: 'user' | 'group', from: string, to: string): Promise<void> {
     for (const r of this.renamers.values()) await r.rename(manager, kind, from, to);
-  }
-
-  async find(kind: 'user' | 'group', name: string): Promise<AccountDependant[]> {
-    const found = await Promise.all([...this.providers.values()].map((p) => p(kind, name)));
-    return found.flat();
   }
 }
 
