@@ -21,6 +21,9 @@ import { SnapshotSchedulerService } from './snapshot-tasks/snapshot-scheduler.se
 import { SnapshotTasksController } from './snapshot-tasks/snapshot-tasks.controller';
 import { SnapshotTasksService } from './snapshot-tasks/snapshot-tasks.service';
 import { SnapshotsController } from './snapshots/snapshots.controller';
+import { SnapshotModeCache } from './snapshots/snapshot-modes';
+import { SnapshotRestoreService } from './snapshots/snapshot-restore.service';
+import { SnapshotsRepository } from './snapshots/snapshots.repository';
 import { SnapshotsService } from './snapshots/snapshots.service';
 import { createStorageHost, defaultStorageOptions, STORAGE_CLOCK, STORAGE_HOST, STORAGE_OPTIONS, type StorageClock } from './storage-host';
 
@@ -46,7 +49,10 @@ import { createStorageHost, defaultStorageOptions, STORAGE_CLOCK, STORAGE_HOST, 
     StorageUsageService,
     DatasetsService,
     DatasetUsageService,
+    SnapshotsRepository,
+    SnapshotModeCache,
     SnapshotsService,
+    SnapshotRestoreService,
     SnapshotTasksService,
     SnapshotSchedulerService,
     StorageConfigSection,

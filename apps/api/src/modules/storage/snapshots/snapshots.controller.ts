@@ -2,11 +2,15 @@ import { Body, Controller, Param, Query } from '@nestjs/common';
 import { snapshotsApi, type IdParams, type Job, type ResponseOf, type Snapshot, type SnapshotRestore } from '@moxnas/contracts';
 import { CurrentActor, type Actor } from '../../../core/http/actor';
 import { Route } from '../../../core/http/route.decorator';
+import { SnapshotRestoreService } from './snapshot-restore.service';
 import { SnapshotsService, type SnapshotListFilter } from './snapshots.service';
 
 @Controller()
 export class SnapshotsController {
-  constructor(private readonly snapshots: SnapshotsService) {}
+  constructor(
+    private readonly snapshots: SnapshotsService,
+    private readonly restores: SnapshotRestoreService,
+  ) {}
 
   @Route(snapshotsApi.list)
   list(@Query() query: SnapshotListFilter): Promise<ResponseOf<typeof snapshotsApi.list>> {
@@ -35,11 +39,11 @@ export class SnapshotsController {
 
   @Route(snapshotsApi.restore)
   restore(@Param() params: IdParams, @Body() body: SnapshotRestore, @CurrentActor() actor: Actor | null): Promise<Job> {
-    return this.snapshots.restore(params.id, body, actor?.username ?? null);
+    return this.restores.restore(params.id, body, actor?.username ?? null);
   }
 
   @Route(snapshotsApi.files)
   files(@Param() params: IdParams, @Query() query: { path: string; page: number; pageSize: number }): Promise<ResponseOf<typeof snapshotsApi.files>> {
-    return this.snapshots.files(params.id, query);
+    return this.restores.files(params.id, query);
   }
 }
