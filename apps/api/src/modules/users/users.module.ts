@@ -12,6 +12,7 @@ import type { HostPaths } from '../../core/config/host-paths';
 import { COMMAND_RUNNER, HOST_FS, HOST_PATHS } from '../../core/host/host.module';
 import { ServicesModule } from '../services/services.module';
 import { SystemModule } from '../system/system.module';
+import { AccountChanges } from './accounts/account-change';
 import { AccountDependents } from './accounts/account-dependents';
 import { AccountsLock } from './accounts/accounts-lock';
 import { AdminBootstrapService } from './accounts/admin-bootstrap.service';
@@ -101,6 +102,7 @@ async function jwtSecret(config: AppConfig, files: CredentialFiles): Promise<str
     RetryAfterHook,
     AccountsLock,
     AccountDependents,
+    AccountChanges,
     HostAccountsService,
     UsersService,
     GroupsService,

@@ -10,13 +10,10 @@ import {
   type Group,
   type GroupChange,
   type PageQuery,
-  type ApplyResult,
-  type Provisioning,
   type UpdateGroupRequest,
 } from '@moxnas/contracts';
 import { Brackets, In, Repository, type EntityManager } from 'typeorm';
 import { DomainError } from '../../../core/errors/domain-error';
-import { ApplyEngine } from '../../services/apply/apply-engine';
 import type { EntityKind } from '../../services/apply/managed-config';
 import { AccountDependents, dependantsMessage } from './account-dependents';
 import { AuditContext } from '../audit/audit-context';
@@ -24,13 +21,14 @@ import { CLOCK, type Clock } from '../clock';
 import { GroupEntity, UserGroupEntity } from '../entities/group.entity';
 import { UserEntity } from '../entities/user.entity';
 import { AccountsLock } from './accounts-lock';
-import { DRY_RUN_PROVISIONING, HostAccountsService } from './host-accounts.service';
-import { isUniqueViolation } from './users.service';
+import { AccountChanges } from './account-change';
+import { HostAccountsService } from './host-accounts.service';
 import { likeContaining } from '../../../core/database/like';
 import type { Page } from '../../../core/http/page';
 
 /** What a group change writes: the group row and its memberships (the services reading them are re-applied). */
 const GROUP_KINDS: EntityKind[] = ['groups', 'memberships'];
+const RACE = 'The group name or gid was taken at the same moment; try again.';
 
 /**
  * Groups: database rows mirrored to Linux groups, with the same all-or-nothing rule as users: one
@@ -46,7 +44,7 @@ export class GroupsService {
     private readonly lock: AccountsLock,
     private readonly audit: AuditContext,
     private readonly dependents: AccountDependents,
-    private readonly engine: ApplyEngine,
+    private readonly changes: AccountChanges,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -160,30 +158,23 @@ export class GroupsService {
         createdAt: now,
         updatedAt: now,
       });
-      let provisioning: Provisioning = DRY_RUN_PROVISIONING;
-      let apply: ApplyResult;
-      let result: Group;
-      try {
-        ({ result: apply, value: result } = await this.engine.change({
-          touches: GROUP_KINDS,
-          actor,
-          dryRun,
-          reason: `group ${group.name} created`,
-          mutate: async (em, tx) => {
-            await em.insert(GroupEntity, group);
-            if (members.length) await em.insert(UserGroupEntity, members.map((u) => ({ userId: u.id, groupId: group.id })));
-            if (!dryRun) {
-              // Registered first: a command that fails halfway (groupadd done, gpasswd not) is undone too.
-              tx.onRollback(`removing the new host group "${group.name}"`, async () => void (await this.host.removeGroup(group)));
-              provisioning = await this.host.applyGroup(group, members.map((u) => u.username));
-            }
-            return (await this.toGroups([group], em))[0];
-          },
-        }));
-      } catch (err) {
-        if (isUniqueViolation(err)) throw DomainError.conflict('The group name or gid was taken at the same moment; try again.');
-        throw err;
-      }
+      const { apply, value: result, provisioning } = await this.changes.change({
+        touches: GROUP_KINDS,
+        actor,
+        dryRun,
+        reason: `group ${group.name} created`,
+        rows: async (em) => {
+          await em.insert(GroupEntity, group);
+          if (members.length) await em.insert(UserGroupEntity, members.map((u) => ({ userId: u.id, groupId: group.id })));
+        },
+        host: {
+          undo: `removing the new host group "${group.name}"`,
+          rollback: async () => void (await this.host.removeGroup(group)),
+          run: () => this.host.applyGroup(group, members.map((u) => u.username)),
+        },
+        result: async (em) => (await this.toGroups([group], em))[0],
+        conflict: RACE,
+      });
       if (!dryRun) this.audit.describe({ target: `group:${group.name}`, after: result });
       return { ...result, provisioning, apply };
     });
@@ -210,34 +201,28 @@ export class GroupsService {
       const memberNames = members ? members.map((u) => u.username) : previousMembers;
 
       const renamed = next.name !== current.name;
-      let provisioning: Provisioning = DRY_RUN_PROVISIONING;
-      let apply: ApplyResult;
-      let result: Group;
-      try {
-        ({ result: apply, value: result } = await this.engine.change({
-          // A rename rewrites the shares naming the group, so their services are applied as well.
-          touches: renamed ? [...GROUP_KINDS, ...this.dependents.renameTouches()] : GROUP_KINDS,
-          actor,
-          dryRun,
-          reason: renamed ? `group ${current.name} renamed to ${next.name}` : `group ${next.name} changed`,
-          mutate: async (em, tx) => {
-            await em.save(GroupEntity, next);
-            if (members) {
-              await em.delete(UserGroupEntity, { groupId: id });
-              if (members.length) await em.insert(UserGroupEntity, members.map((u) => ({ userId: u.id, groupId: id })));
-            }
-            if (renamed) await this.dependents.rename(em, 'group', current.name, next.name);
-            if (!dryRun) {
-              tx.onRollback(`restoring the host group "${current.name}"`, () => this.host.restoreGroup(current, previousMembers, next.name));
-              provisioning = await this.host.applyGroup(next, memberNames, current.name);
-            }
-            return (await this.toGroups([next], em))[0];
-          },
-        }));
-      } catch (err) {
-        if (isUniqueViolation(err)) throw DomainError.conflict('The group name or gid was taken at the same moment; try again.');
-        throw err;
-      }
+      const { apply, value: result, provisioning } = await this.changes.change({
+        // A rename rewrites the shares naming the group, so their services are applied as well.
+        touches: renamed ? [...GROUP_KINDS, ...this.dependents.renameTouches()] : GROUP_KINDS,
+        actor,
+        dryRun,
+        reason: renamed ? `group ${current.name} renamed to ${next.name}` : `group ${next.name} changed`,
+        rows: async (em) => {
+          await em.save(GroupEntity, next);
+          if (members) {
+            await em.delete(UserGroupEntity, { groupId: id });
+            if (members.length) await em.insert(UserGroupEntity, members.map((u) => ({ userId: u.id, groupId: id })));
+          }
+          if (renamed) await this.dependents.rename(em, 'group', current.name, next.name);
+        },
+        host: {
+          undo: `restoring the host group "${current.name}"`,
+          rollback: () => this.host.restoreGroup(current, previousMembers, next.name),
+          run: () => this.host.applyGroup(next, memberNames, current.name),
+        },
+        result: async (em) => (await this.toGroups([next], em))[0],
+        conflict: RACE,
+      });
       if (!dryRun) this.audit.describe({ target: `group:${next.name}`, before, after: result });
       return { ...result, provisioning, apply };
     });
@@ -255,17 +240,16 @@ export class GroupsService {
       const dependants = await this.dependents.find('group', group.name);
       if (dependants.length) throw DomainError.conflict(dependantsMessage('group', group.name, dependants), { dependants });
       const before = (await this.toGroups([group]))[0];
-      let provisioning: Provisioning = DRY_RUN_PROVISIONING;
-      const { result: apply } = await this.engine.change({
+      const { apply, provisioning } = await this.changes.change({
         touches: GROUP_KINDS,
         actor,
         dryRun,
         reason: `group ${group.name} deleted`,
-        mutate: async (em, tx) => {
-          await em.delete(GroupEntity, { id });
-          if (dryRun) return;
-          tx.onRollback(`restoring the host group "${group.name}"`, () => this.host.restoreGroup(group, before.members.map((m) => m.username), group.name));
-          provisioning = await this.host.removeGroup(group);
+        rows: async (em) => void (await em.delete(GroupEntity, { id })),
+        host: {
+          undo: `restoring the host group "${group.name}"`,
+          rollback: () => this.host.restoreGroup(group, before.members.map((m) => m.username), group.name),
+          run: () => this.host.removeGroup(group),
         },
       });
       if (!dryRun) this.audit.describe({ target: `group:${group.name}`, before });

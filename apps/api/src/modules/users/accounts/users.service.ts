@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
-  type ApplyResult,
   ID_ALLOCATION_START,
   ID_MAX,
   NOLOGIN_SHELL,
@@ -10,15 +9,13 @@ import {
   type DeleteResult,
   type FieldError,
   type GroupRef,
-  type Provisioning,
   type UpdateUserRequest,
   type User,
   type UserChange,
   type UserListQuery,
 } from '@moxnas/contracts';
-import { Brackets, DataSource, In, Not, QueryFailedError, Repository, type EntityManager } from 'typeorm';
+import { Brackets, DataSource, In, Not, Repository, type EntityManager } from 'typeorm';
 import { DomainError } from '../../../core/errors/domain-error';
-import { ApplyEngine } from '../../services/apply/apply-engine';
 import type { EntityKind } from '../../services/apply/managed-config';
 import { AccountDependents, dependantsMessage } from './account-dependents';
 import { AuditContext } from '../audit/audit-context';
@@ -29,14 +26,10 @@ import { CLOCK, type Clock } from '../clock';
 import { GroupEntity, UserGroupEntity } from '../entities/group.entity';
 import { UserEntity } from '../entities/user.entity';
 import { AccountsLock } from './accounts-lock';
-import { DRY_RUN_PROVISIONING, HostAccountsService } from './host-accounts.service';
+import { AccountChanges } from './account-change';
+import { HostAccountsService } from './host-accounts.service';
 import { likeContaining } from '../../../core/database/like';
 import type { Page } from '../../../core/http/page';
-
-/** Unique-constraint violations that slipped past the checks (another instance, a race) are conflicts. */
-export function isUniqueViolation(err: unknown): boolean {
-  return err instanceof QueryFailedError && (err.driverError as { code?: string } | undefined)?.code === '23505';
-}
 
 export function passwordMentionsName(password: string, name: string): boolean {
   return name.length >= 3 && password.toLowerCase().includes(name.toLowerCase());
@@ -68,7 +61,7 @@ export class UsersService {
     private readonly lock: AccountsLock,
     private readonly audit: AuditContext,
     private readonly dependents: AccountDependents,
-    private readonly engine: ApplyEngine,
+    private readonly changes: AccountChanges,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -251,30 +244,23 @@ export class UsersService {
         updatedAt: now,
       });
 
-      let provisioning: Provisioning = DRY_RUN_PROVISIONING;
-      let apply: ApplyResult;
-      let result: User;
-      try {
-        ({ result: apply, value: result } = await this.engine.change({
-          touches: USER_KINDS,
-          actor,
-          dryRun,
-          reason: `user ${user.username} created`,
-          mutate: async (em, tx) => {
-            await em.insert(UserEntity, user);
-            if (groups?.length) await em.insert(UserGroupEntity, groups.map((g) => ({ userId: user.id, groupId: g.id })));
-            if (!dryRun) {
-              // Registered first: a command that fails halfway (useradd done, smbpasswd not) is undone too.
-              tx.onRollback(`removing the new host account "${user.username}"`, () => this.host.removeNewUser(user.username));
-              provisioning = await this.host.applyUser(user, primary ?? null, groups ?? [], input.password);
-            }
-            return (await this.toUsers([user], em))[0];
-          },
-        }));
-      } catch (err) {
-        if (isUniqueViolation(err)) throw DomainError.conflict('The username or uid was taken at the same moment; try again.');
-        throw err;
-      }
+      const { apply, value: result, provisioning } = await this.changes.change({
+        touches: USER_KINDS,
+        actor,
+        dryRun,
+        reason: `user ${user.username} created`,
+        rows: async (em) => {
+          await em.insert(UserEntity, user);
+          if (groups?.length) await em.insert(UserGroupEntity, groups.map((g) => ({ userId: user.id, groupId: g.id })));
+        },
+        host: {
+          undo: `removing the new host account "${user.username}"`,
+          rollback: () => this.host.removeNewUser(user.username),
+          run: () => this.host.applyUser(user, primary ?? null, groups ?? [], input.password),
+        },
+        result: async (em) => (await this.toUsers([user], em))[0],
+        conflict: 'The username or uid was taken at the same moment; try again.',
+      });
       if (!dryRun) {
         await this.state.publish(user);
         this.audit.describe({ target: `user:${user.username}`, after: result });
@@ -338,32 +324,26 @@ export class UsersService {
       const availability = await this.host.availability();
       if (!next.builtIn) next.hostStatus = availability.available ? 'synced' : 'pending';
 
-      let provisioning: Provisioning = DRY_RUN_PROVISIONING;
-      let apply: ApplyResult;
-      let result: User;
-      try {
-        ({ result: apply, value: result } = await this.engine.change({
-          touches: USER_KINDS,
-          actor,
-          dryRun,
-          reason: `user ${next.username} changed`,
-          mutate: async (em, tx) => {
-            await em.save(UserEntity, next);
-            if (resolved.groups) {
-              await em.delete(UserGroupEntity, { userId: id });
-              if (groups.length) await em.insert(UserGroupEntity, groups.map((g) => ({ userId: id, groupId: g.id })));
-            }
-            if (!dryRun) {
-              tx.onRollback(`restoring the host account "${current.username}"`, () => this.host.restoreUser(current, previous.primary, previous.groups));
-              provisioning = await this.host.applyUser(next, primary, groups, input.password);
-            }
-            return (await this.toUsers([next], em))[0];
-          },
-        }));
-      } catch (err) {
-        if (isUniqueViolation(err)) throw DomainError.conflict('The uid was taken at the same moment; try again.');
-        throw err;
-      }
+      const { apply, value: result, provisioning } = await this.changes.change({
+        touches: USER_KINDS,
+        actor,
+        dryRun,
+        reason: `user ${next.username} changed`,
+        rows: async (em) => {
+          await em.save(UserEntity, next);
+          if (resolved.groups) {
+            await em.delete(UserGroupEntity, { userId: id });
+            if (groups.length) await em.insert(UserGroupEntity, groups.map((g) => ({ userId: id, groupId: g.id })));
+          }
+        },
+        host: {
+          undo: `restoring the host account "${current.username}"`,
+          rollback: () => this.host.restoreUser(current, previous.primary, previous.groups),
+          run: () => this.host.applyUser(next, primary, groups, input.password),
+        },
+        result: async (em) => (await this.toUsers([next], em))[0],
+        conflict: 'The uid was taken at the same moment; try again.',
+      });
       if (!dryRun) {
         await this.state.publish(next);
         if (revokes) await this.sessions.revokeAllOf(id, input.password !== undefined ? 'password-changed' : next.disabled ? 'disabled' : 'role-changed');
@@ -396,17 +376,16 @@ export class UsersService {
       if (dependants.length) throw DomainError.conflict(dependantsMessage('user', user.username, dependants), { dependants });
       const before = (await this.toUsers([user]))[0];
       const previous = await this.groupsOf(user);
-      let provisioning: Provisioning = DRY_RUN_PROVISIONING;
-      const { result: apply } = await this.engine.change({
+      const { apply, provisioning } = await this.changes.change({
         touches: USER_KINDS,
         actor,
         dryRun,
         reason: `user ${user.username} deleted`,
-        mutate: async (em, tx) => {
-          await em.delete(UserEntity, { id });
-          if (dryRun) return;
-          tx.onRollback(`restoring the host account "${user.username}"`, () => this.host.restoreUser(user, previous.primary, previous.groups));
-          provisioning = await this.host.removeUser(user, keepFiles);
+        rows: async (em) => void (await em.delete(UserEntity, { id })),
+        host: {
+          undo: `restoring the host account "${user.username}"`,
+          rollback: () => this.host.restoreUser(user, previous.primary, previous.groups),
+          run: () => this.host.removeUser(user, keepFiles),
         },
       });
       if (!dryRun) {
