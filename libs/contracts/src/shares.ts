@@ -1,24 +1,11 @@
 import { z } from 'zod';
 import { DryRunQuery, FieldError, IdParams, page, PageQuery } from './common';
 import { endpoint } from './endpoint';
-import {
-  AbsolutePath,
-  AnonId,
-  ExportComment,
-  GroupNameList,
-  HostAccessList,
-  NfsClientSpec,
-  NfsSecFlavors,
-  OctalMask,
-  PosixGroupName,
-  PosixUserName,
-  RelativePath,
-  ShareComment,
-  SizeWithUnit,
-  SmbShareName,
-  UserNameList,
-} from './grammar';
+import { OctalMask, PosixGroupName, PosixUserName } from './grammar';
 import { ApplyResult } from './services';
+
+export * from './share-options';
+import { baseShape, createShape, FTP_SHARE_OPTIONS, NFS_SHARE_OPTIONS, SMB_SHARE_OPTIONS } from './share-options';
 
 /*
  * SMB, NFS and FTP shares. Each share points at a directory inside a registered pool: `path` is an
@@ -26,8 +13,9 @@ import { ApplyResult } from './services';
  * mutation renders and checks the daemon's whole candidate configuration, writes it and reloads the
  * daemon in one apply (see docs/services.md); `?dryRun=true` answers the diff and changes nothing.
  *
- * Base objects carry no defaults, so `.partial()` gives an update body that leaves unsent fields
- * alone; the create bodies add the defaults.
+ * Each protocol's options are one table (share-options.ts): base objects carry no defaults, so
+ * `.partial()` gives an update body that leaves unsent fields alone; the create bodies add the
+ * table's defaults.
  */
 
 /**
@@ -68,64 +56,7 @@ const shareMeta = {
 // SMB
 // ---------------------------------------------------------------------------------------------
 
-export const SmbRecycleBin = z
-  .object({
-    repository: RelativePath.default('.recycle').describe('Folder inside the share that keeps deleted files.'),
-    perUser: z
-      .boolean()
-      .default(true)
-      .describe('true: one bin per user, `<repository>/<user>`, only that user can open it. false: one bin every share user deletes into and can browse (created 1777, like /tmp).'),
-    keepTree: z.boolean().default(true).describe('Keep the folder structure of deleted files.'),
-    versions: z.boolean().default(true).describe('Keep every deleted version of a file of the same name.'),
-  })
-  .superRefine((bin, ctx) => {
-    // vfs_recycle creates the first folder for everyone and deeper ones for their creator only, so
-    // the folder that holds the users' bins must be the first one.
-    // (Only for a repository its grammar takes: one message per field.)
-    if (bin.perUser && bin.repository.includes('/') && RelativePath.safeParse(bin.repository).success) {
-      ctx.addIssue({ code: 'custom', path: ['repository'], message: 'a per-user recycle bin is one folder name (the users’ bins are made inside it); nested folders work only for a shared bin' });
-    }
-  })
-  .describe('Recycle bin (vfs_recycle): deleted files move here instead of vanishing.');
-
-export const SmbTimeMachine = z
-  .object({ maxSize: SizeWithUnit.nullable().default(null).describe('Most Time Machine may use, such as 500G; null = no cap.') })
-  .describe('Advertise the share as a macOS Time Machine destination (vfs_fruit).');
-
-/**
- * How Samba combines `hosts allow` and `hosts deny` (lib/util/access.c): an allow list alone
- * admits only its clients; once a deny list is set, a client on neither list is admitted too. The
- * API describes the fields and the dashboard's SMB form shows the hints with these words.
- */
-export const SMB_HOSTS_HINT = {
-  allow:
-    'Clients that may connect; empty = any. Alone it admits only these, but once Hosts deny is set a client on neither list may connect too; to admit only these, also put 0.0.0.0/0 and ::/0 in Hosts deny.',
-  deny: 'Clients that may not connect, unless they are also in Hosts allow (allow wins).',
-} as const;
-
-const smbBase = z.object({
-  name: SmbShareName,
-  comment: ShareComment.nullable(),
-  path: AbsolutePath.describe('Directory inside a registered pool.'),
-  enabled: z.boolean().describe('Disabled shares are kept but not served.'),
-  browseable: z.boolean().describe('Listed when clients browse the server.'),
-  readOnly: z.boolean().describe('Nobody may write (write users/groups still may).'),
-  guestOk: z.boolean().describe('Anyone may connect without a password, as the guest account.'),
-  validUsers: UserNameList.describe('Only these users (and the members of valid groups) may connect; both empty = every user.'),
-  validGroups: GroupNameList.describe('Groups whose members may connect.'),
-  writeUsers: UserNameList.describe('Users who may write even when the share is read-only (`write list`).'),
-  writeGroups: GroupNameList.describe('Groups whose members may write even when the share is read-only.'),
-  hostsAllow: HostAccessList.describe(SMB_HOSTS_HINT.allow),
-  hostsDeny: HostAccessList.describe(SMB_HOSTS_HINT.deny),
-  createMask: OctalMask.nullable().describe('Most permissions a new file gets; null = Samba’s default (0744).'),
-  directoryMask: OctalMask.nullable().describe('Most permissions a new directory gets; null = Samba’s default (0755).'),
-  forceUser: PosixUserName.nullable().describe('Every file operation runs as this user.'),
-  forceGroup: PosixGroupName.nullable().describe('Every file operation runs with this primary group.'),
-  recycleBin: SmbRecycleBin.nullable().describe('null = deleted files are gone.'),
-  previousVersions: z.boolean().describe('Show the dataset’s snapshots as Windows “Previous Versions” (vfs_shadow_copy2).'),
-  timeMachine: SmbTimeMachine.nullable().describe('null = not a Time Machine destination.'),
-  audit: z.boolean().describe('Log file operations to syslog (vfs_full_audit).'),
-});
+const smbBase = z.object(baseShape(SMB_SHARE_OPTIONS));
 
 export const SmbShare = smbBase.extend(shareMeta).describe('An SMB share.');
 export type SmbShare = z.infer<typeof SmbShare>;
@@ -135,28 +66,8 @@ export const SmbPresetId = z
   .describe('A named set of options (like TrueNAS “purposes”).');
 export type SmbPresetId = z.infer<typeof SmbPresetId>;
 
-export const SmbShareCreate = smbBase
-  .extend({
-    comment: smbBase.shape.comment.default(null),
-    enabled: z.boolean().default(true),
-    browseable: z.boolean().default(true),
-    readOnly: z.boolean().default(false),
-    guestOk: z.boolean().default(false),
-    validUsers: UserNameList.default([]),
-    validGroups: GroupNameList.default([]),
-    writeUsers: UserNameList.default([]),
-    writeGroups: GroupNameList.default([]),
-    hostsAllow: HostAccessList.default([]),
-    hostsDeny: HostAccessList.default([]),
-    createMask: OctalMask.nullable().default(null),
-    directoryMask: OctalMask.nullable().default(null),
-    forceUser: PosixUserName.nullable().default(null),
-    forceGroup: PosixGroupName.nullable().default(null),
-    recycleBin: SmbRecycleBin.nullable().default(null),
-    previousVersions: z.boolean().default(false),
-    timeMachine: SmbTimeMachine.nullable().default(null),
-    audit: z.boolean().default(false),
-  })
+export const SmbShareCreate = z
+  .object(createShape(SMB_SHARE_OPTIONS))
   .extend({
     preset: SmbPresetId.optional().describe('Fill every option this body leaves out from the preset (fields sent explicitly win).'),
     createDirectory: CreateDirectory.optional(),
@@ -188,44 +99,14 @@ export type SmbShareListQuery = z.infer<typeof SmbShareListQuery>;
 // NFS
 // ---------------------------------------------------------------------------------------------
 
-export const NfsClient = z.object({
-  host: NfsClientSpec,
-  access: z.enum(['ro', 'rw']).describe('Read-only or read-write.'),
-});
-export type NfsClient = z.infer<typeof NfsClient>;
-
-const nfsBase = z.object({
-  path: AbsolutePath.describe('Directory inside a registered pool; one export per path.'),
-  comment: ExportComment.nullable().describe('Written as a # line above the export.'),
-  enabled: z.boolean().describe('Disabled exports are kept but not written.'),
-  clients: z
-    .array(NfsClient)
-    .min(1, 'at least one client')
-    .max(256)
-    .describe('Who may mount it. Repeated identical entries are merged; one host with both ro and rw is refused.'),
-  squash: z.enum(['root', 'none', 'all']).describe('root: root_squash (safe default); none: no_root_squash; all: all_squash.'),
-  anonUid: AnonId.nullable().describe('uid squashed users become; null = nobody.'),
-  anonGid: AnonId.nullable().describe('gid squashed users become; null = nogroup.'),
-  sync: z.boolean().describe('sync (safe) or async (faster; a server crash loses acknowledged writes).'),
-  security: NfsSecFlavors,
-  subtreeCheck: z.boolean().describe('subtree_check; off (no_subtree_check) is the reliable default.'),
-  insecure: z.boolean().describe('Accept client ports above 1023 (macOS clients need it).'),
-});
+const nfsBase = z.object(baseShape(NFS_SHARE_OPTIONS));
 
 export const NfsShare = nfsBase.extend(shareMeta).describe('An NFS export.');
 export type NfsShare = z.infer<typeof NfsShare>;
 
-export const NfsShareCreate = nfsBase
+export const NfsShareCreate = z
+  .object(createShape(NFS_SHARE_OPTIONS))
   .extend({
-    comment: ExportComment.nullable().default(null),
-    enabled: z.boolean().default(true),
-    squash: nfsBase.shape.squash.default('root'),
-    anonUid: AnonId.nullable().default(null),
-    anonGid: AnonId.nullable().default(null),
-    sync: z.boolean().default(true),
-    security: NfsSecFlavors.default(['sys']),
-    subtreeCheck: z.boolean().default(false),
-    insecure: z.boolean().default(false),
     createDirectory: CreateDirectory.optional(),
   })
   .describe('A new NFS export.');
@@ -247,16 +128,7 @@ export type NfsShareListQuery = z.infer<typeof NfsShareListQuery>;
 // FTP
 // ---------------------------------------------------------------------------------------------
 
-const ftpBase = z.object({
-  name: ShareComment.describe('A label for the share (not written to vsftpd’s files).'),
-  path: AbsolutePath.describe('Directory inside a registered pool: the FTP root of its users.'),
-  enabled: z.boolean().describe('Disabled shares grant nothing.'),
-  allowedUsers: UserNameList.describe('Users whose FTP root this is. A user has at most one FTP share (vsftpd has one root per login).'),
-  allowedGroups: GroupNameList.describe('Groups whose members get this share as their FTP root.'),
-  writeEnable: z.boolean().describe('Allowed users may upload, rename and delete.'),
-  anonymous: z.boolean().describe('Anonymous, read-only access. Needs `confirmAnonymous: true`.'),
-  chroot: z.boolean().describe('Lock users into the share; off lets them browse the whole file system.'),
-});
+const ftpBase = z.object(baseShape(FTP_SHARE_OPTIONS));
 
 const confirmAnonymous = z
   .boolean()
@@ -266,14 +138,9 @@ const confirmAnonymous = z
 export const FtpShare = ftpBase.extend(shareMeta).describe('An FTP share (vsftpd).');
 export type FtpShare = z.infer<typeof FtpShare>;
 
-export const FtpShareCreate = ftpBase
+export const FtpShareCreate = z
+  .object(createShape(FTP_SHARE_OPTIONS))
   .extend({
-    enabled: z.boolean().default(true),
-    allowedUsers: UserNameList.default([]),
-    allowedGroups: GroupNameList.default([]),
-    writeEnable: z.boolean().default(false),
-    anonymous: z.boolean().default(false),
-    chroot: z.boolean().default(true),
     confirmAnonymous,
     createDirectory: CreateDirectory.optional(),
   })
@@ -412,64 +279,61 @@ export const sharesApi = {
   }),
 };
 
+/**
+ * list/get/create/update/remove of one protocol: the same five endpoints for SMB, NFS and FTP, in
+ * the protocol's words (`what` is the noun, `file` the configuration an apply writes).
+ */
+function shareCrudApi<L extends z.ZodType, S extends z.ZodType, C extends z.ZodType, U extends z.ZodType, M extends z.ZodType>(
+  p: { protocol: ShareProtocol; label: string; what: string; plural: string; file: string; createDescription?: string },
+  s: { listQuery: L; share: S; create: C; update: U; mutation: M },
+) {
+  const base = { tag: 'shares', path: `/api/shares/${p.protocol}` } as const;
+  const one = `${base.path}/{id}`;
+  return {
+    list: endpoint({ id: `shares.${p.protocol}.list`, method: 'GET', path: base.path, tag: base.tag, access: 'viewer', summary: `${p.label} ${p.plural}, filtered, sorted and paged`, query: s.listQuery, response: page(s.share) }),
+    get: endpoint({ id: `shares.${p.protocol}.get`, method: 'GET', path: one, tag: base.tag, access: 'viewer', summary: `One ${p.label} ${p.what}`, params: IdParams, response: s.share }),
+    create: endpoint({
+      id: `shares.${p.protocol}.create`,
+      method: 'POST',
+      path: base.path,
+      tag: base.tag,
+      access: 'admin',
+      summary: `Create an ${p.label} ${p.what} and apply ${p.file}`,
+      ...(p.createDescription === undefined ? {} : { description: p.createDescription }),
+      query: DryRunQuery,
+      body: s.create,
+      response: s.mutation,
+      status: 201,
+      errors: { 409: CONFLICT, 502: APPLY },
+    }),
+    update: endpoint({ id: `shares.${p.protocol}.update`, method: 'PATCH', path: one, tag: base.tag, access: 'admin', summary: `Change an ${p.label} ${p.what} and apply ${p.file}`, params: IdParams, query: DryRunQuery, body: s.update, response: s.mutation, errors: { 409: CONFLICT, 502: APPLY } }),
+    remove: endpoint({ id: `shares.${p.protocol}.remove`, method: 'DELETE', path: one, tag: base.tag, access: 'admin', summary: `Delete an ${p.label} ${p.what} (the data stays) and apply ${p.file}`, params: IdParams, query: DryRunQuery, response: ShareDeletion, errors: { 502: APPLY } }),
+  };
+}
+
+const smbCrud = shareCrudApi({ protocol: 'smb', label: 'SMB', what: 'share', plural: 'shares', file: 'smb.conf' }, { listQuery: SmbShareListQuery, share: SmbShare, create: SmbShareCreate, update: SmbShareUpdate, mutation: SmbShareMutation });
 export const smbSharesApi = {
-  list: endpoint({ id: 'shares.smb.list', method: 'GET', path: '/api/shares/smb', tag: 'shares', access: 'viewer', summary: 'SMB shares, filtered, sorted and paged', query: SmbShareListQuery, response: page(SmbShare) }),
+  list: smbCrud.list,
   presets: endpoint({ id: 'shares.smb.presets', method: 'GET', path: '/api/shares/smb/presets', tag: 'shares', access: 'viewer', summary: 'Option presets for new SMB shares', response: z.array(SmbPreset) }),
-  get: endpoint({ id: 'shares.smb.get', method: 'GET', path: '/api/shares/smb/{id}', tag: 'shares', access: 'viewer', summary: 'One SMB share', params: IdParams, response: SmbShare }),
-  create: endpoint({
-    id: 'shares.smb.create',
-    method: 'POST',
-    path: '/api/shares/smb',
-    tag: 'shares',
-    access: 'admin',
-    summary: 'Create an SMB share and apply smb.conf',
-    query: DryRunQuery,
-    body: SmbShareCreate,
-    response: SmbShareMutation,
-    status: 201,
-    errors: { 409: CONFLICT, 502: APPLY },
-  }),
-  update: endpoint({ id: 'shares.smb.update', method: 'PATCH', path: '/api/shares/smb/{id}', tag: 'shares', access: 'admin', summary: 'Change an SMB share and apply smb.conf', params: IdParams, query: DryRunQuery, body: SmbShareUpdate, response: SmbShareMutation, errors: { 409: CONFLICT, 502: APPLY } }),
-  remove: endpoint({ id: 'shares.smb.remove', method: 'DELETE', path: '/api/shares/smb/{id}', tag: 'shares', access: 'admin', summary: 'Delete an SMB share (the data stays) and apply smb.conf', params: IdParams, query: DryRunQuery, response: ShareDeletion, errors: { 502: APPLY } }),
+  get: smbCrud.get,
+  create: smbCrud.create,
+  update: smbCrud.update,
+  remove: smbCrud.remove,
 };
 
-export const nfsSharesApi = {
-  list: endpoint({ id: 'shares.nfs.list', method: 'GET', path: '/api/shares/nfs', tag: 'shares', access: 'viewer', summary: 'NFS exports, filtered, sorted and paged', query: NfsShareListQuery, response: page(NfsShare) }),
-  get: endpoint({ id: 'shares.nfs.get', method: 'GET', path: '/api/shares/nfs/{id}', tag: 'shares', access: 'viewer', summary: 'One NFS export', params: IdParams, response: NfsShare }),
-  create: endpoint({
-    id: 'shares.nfs.create',
-    method: 'POST',
-    path: '/api/shares/nfs',
-    tag: 'shares',
-    access: 'admin',
-    summary: 'Create an NFS export and apply /etc/exports',
-    description: 'Where the kernel NFS server is missing (unprivileged LXC) the export is stored and the file written and checked, and the apply result says the service is unavailable and why.',
-    query: DryRunQuery,
-    body: NfsShareCreate,
-    response: NfsShareMutation,
-    status: 201,
-    errors: { 409: CONFLICT, 502: APPLY },
-  }),
-  update: endpoint({ id: 'shares.nfs.update', method: 'PATCH', path: '/api/shares/nfs/{id}', tag: 'shares', access: 'admin', summary: 'Change an NFS export and apply /etc/exports', params: IdParams, query: DryRunQuery, body: NfsShareUpdate, response: NfsShareMutation, errors: { 409: CONFLICT, 502: APPLY } }),
-  remove: endpoint({ id: 'shares.nfs.remove', method: 'DELETE', path: '/api/shares/nfs/{id}', tag: 'shares', access: 'admin', summary: 'Delete an NFS export (the data stays) and apply /etc/exports', params: IdParams, query: DryRunQuery, response: ShareDeletion, errors: { 502: APPLY } }),
-};
+export const nfsSharesApi = shareCrudApi(
+  {
+    protocol: 'nfs',
+    label: 'NFS',
+    what: 'export',
+    plural: 'exports',
+    file: '/etc/exports',
+    createDescription: 'Where the kernel NFS server is missing (unprivileged LXC) the export is stored and the file written and checked, and the apply result says the service is unavailable and why.',
+  },
+  { listQuery: NfsShareListQuery, share: NfsShare, create: NfsShareCreate, update: NfsShareUpdate, mutation: NfsShareMutation },
+);
 
-export const ftpSharesApi = {
-  list: endpoint({ id: 'shares.ftp.list', method: 'GET', path: '/api/shares/ftp', tag: 'shares', access: 'viewer', summary: 'FTP shares, filtered, sorted and paged', query: FtpShareListQuery, response: page(FtpShare) }),
-  get: endpoint({ id: 'shares.ftp.get', method: 'GET', path: '/api/shares/ftp/{id}', tag: 'shares', access: 'viewer', summary: 'One FTP share', params: IdParams, response: FtpShare }),
-  create: endpoint({
-    id: 'shares.ftp.create',
-    method: 'POST',
-    path: '/api/shares/ftp',
-    tag: 'shares',
-    access: 'admin',
-    summary: 'Create an FTP share and apply the vsftpd files',
-    query: DryRunQuery,
-    body: FtpShareCreate,
-    response: FtpShareMutation,
-    status: 201,
-    errors: { 409: CONFLICT, 502: APPLY },
-  }),
-  update: endpoint({ id: 'shares.ftp.update', method: 'PATCH', path: '/api/shares/ftp/{id}', tag: 'shares', access: 'admin', summary: 'Change an FTP share and apply the vsftpd files', params: IdParams, query: DryRunQuery, body: FtpShareUpdate, response: FtpShareMutation, errors: { 409: CONFLICT, 502: APPLY } }),
-  remove: endpoint({ id: 'shares.ftp.remove', method: 'DELETE', path: '/api/shares/ftp/{id}', tag: 'shares', access: 'admin', summary: 'Delete an FTP share (the data stays) and apply the vsftpd files', params: IdParams, query: DryRunQuery, response: ShareDeletion, errors: { 502: APPLY } }),
-};
+export const ftpSharesApi = shareCrudApi(
+  { protocol: 'ftp', label: 'FTP', what: 'share', plural: 'shares', file: 'the vsftpd files' },
+  { listQuery: FtpShareListQuery, share: FtpShare, create: FtpShareCreate, update: FtpShareUpdate, mutation: FtpShareMutation },
+);

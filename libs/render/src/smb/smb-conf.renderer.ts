@@ -1,4 +1,4 @@
-import { shareNameKey } from '@moxnas/contracts';
+import { shareNameKey, SMB_RECYCLE_BIN_DEFAULT } from '@moxnas/contracts';
 import type nunjucks from 'nunjucks';
 import { checkState } from '../state-check';
 import { MANAGED_HEADER, templateEnvironment } from '../template-environment';
@@ -6,8 +6,8 @@ import { SHADOW_FORMATS, SmbConfState, type SmbConfStateInput, type SmbShareStat
 
 /** Snapshot names MoxNAS creates (`@GMT-2024.01.31-23.59.59`): what Windows expects, in UTC. */
 export const SHADOW_FORMAT = SHADOW_FORMATS[0];
-/** Default recycle bin folder inside the share. */
-export const DEFAULT_RECYCLE_REPOSITORY = '.recycle';
+/** Default recycle bin folder inside the share: the contract's. */
+export const DEFAULT_RECYCLE_REPOSITORY = SMB_RECYCLE_BIN_DEFAULT.repository;
 /** A bin folder several users write: everyone may add, only the owner may remove (like /tmp). */
 const SHARED_BIN_MODE = '1777';
 

@@ -1,4 +1,4 @@
-import { SmbShareCreate, unknownFields, type ApplyResult, type FtpShare, type SharesSummary, type ShareImportReport, type SmbPreset, type SmbShare } from '@moxnas/contracts';
+import { SMB_RECYCLE_BIN_DEFAULT, SMB_SHARE_DEFAULTS, SmbShareCreate, unknownFields, type ApplyResult, type FtpShare, type SharesSummary, type ShareImportReport, type SmbPreset, type SmbShare } from '@moxnas/contracts';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
@@ -16,27 +16,10 @@ function smbShare(i: number, extra: Partial<SmbShare> = {}): SmbShare {
     poolName: 'tank',
     createdAt: '2025-01-01T00:00:00Z',
     updatedAt: '2025-01-01T00:00:00Z',
+    // The product's defaults come from the contract's option table, not a copy of them.
+    ...SMB_SHARE_DEFAULTS,
     name: `share-${i}`,
-    comment: null,
     path: `/mnt/tank/share-${i}`,
-    enabled: true,
-    browseable: true,
-    readOnly: false,
-    guestOk: false,
-    validUsers: [],
-    validGroups: [],
-    writeUsers: [],
-    writeGroups: [],
-    hostsAllow: [],
-    hostsDeny: [],
-    createMask: null,
-    directoryMask: null,
-    forceUser: null,
-    forceGroup: null,
-    recycleBin: null,
-    previousVersions: false,
-    timeMachine: null,
-    audit: false,
     ...extra,
   };
 }
@@ -163,7 +146,7 @@ describe('SharesPage', () => {
     expect(Object.keys(sent!.body as object).filter((k) => !allowed.includes(k))).toEqual([]);
     // The API refuses unknown fields at any depth (issue 14, defect 6): the form sends none.
     expect(unknownFields(SmbShareCreate, sent!.body)).toEqual([]);
-    expect(sent!.body).toMatchObject({ name: 'media', path: '/srv/media', readOnly: true, recycleBin: { repository: '.recycle', perUser: true, keepTree: true, versions: true } });
+    expect(sent!.body).toMatchObject({ name: 'media', path: '/srv/media', readOnly: true, recycleBin: SMB_RECYCLE_BIN_DEFAULT });
     expect(sent!.body).not.toHaveProperty('createDirectory');
   });
 

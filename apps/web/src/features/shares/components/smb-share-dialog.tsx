@@ -1,7 +1,7 @@
 import Grid from '@mui/material/Grid';
 import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
-import { SMB_HOSTS_HINT, SmbShareCreate, SmbShareUpdate, type SmbPresetId, type SmbShare, type SmbShareMutation } from '@moxnas/contracts';
+import { SMB_HOSTS_HINT, SMB_RECYCLE_BIN_DEFAULT, SmbShareCreate, SmbShareUpdate, type SmbPresetId, type SmbShare, type SmbShareMutation } from '@moxnas/contracts';
 import type { ReactNode } from 'react';
 import { useWatch, type Control, type FieldPath } from 'react-hook-form';
 import type { z } from 'zod';
@@ -112,7 +112,7 @@ function SmbFields({ control, presetPicker }: { control: Control<Values>; preset
       </FormSection>
 
       <FormSection title="Features">
-        <OptionalObjectSwitch control={control} name="recycleBin" label="Recycle bin" helperText="Deleted files move to a folder in the share instead of vanishing" initial={{ repository: '.recycle', perUser: true, keepTree: true, versions: true }}>
+        <OptionalObjectSwitch control={control} name="recycleBin" label="Recycle bin" helperText="Deleted files move to a folder in the share instead of vanishing" initial={SMB_RECYCLE_BIN_DEFAULT}>
           <Grid container spacing={2}>
             <Grid size={{ xs: 12, sm: 6 }}>
               <FormTextField control={control} name={at('recycleBin.repository')} label="Folder" fullWidth helperText="Inside the share" />
