@@ -1,3 +1,4 @@
+import { CommandError, type CommandRunner } from '../command/command-runner';
 import type { DaemonExitInfo, DaemonProcess, ProcessHost } from './process-host';
 import { ServiceError, type DaemonSpec } from './service-driver';
 
@@ -18,6 +19,25 @@ export async function within(promise: Promise<unknown>, ms: number): Promise<boo
     return await Promise.race([promise.then(() => true), timeout]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** A reload that keeps the process: its signal, or its control command (such as smbcontrol). */
+export async function reloadInPlace(
+  via: { host: ProcessHost; runner: CommandRunner },
+  id: string,
+  reload: Exclude<DaemonSpec['reload'], { kind: 'restart' }>,
+  pid: number,
+): Promise<void> {
+  if (reload.kind === 'signal') {
+    if (!(await via.host.signal(pid, reload.signal))) throw new ServiceError('not-running', id, `${id} is not running`);
+    return;
+  }
+  try {
+    await via.runner.run(reload.command, reload.args, { timeoutMs: 30_000 });
+  } catch (err) {
+    const detail = err instanceof CommandError ? err.result?.stderr : undefined;
+    throw new ServiceError('reload-failed', id, `${id} reload failed: ${(err as Error).message}`, detail);
   }
 }
 

@@ -1,8 +1,7 @@
 import path from 'node:path';
-import { CommandError } from '../command/command-runner';
 import { KeyedMutex } from '../util/keyed-mutex';
 import { DaemonLeftovers, KILL_WAIT_MS, SUPERVISOR_ENV } from './daemon-leftovers';
-import { DaemonReadiness, describeExit, within } from './daemon-readiness';
+import { DaemonReadiness, describeExit, reloadInPlace, within } from './daemon-readiness';
 import { EnabledStore } from './enabled-store';
 import { backoffDelay, DEFAULT_BACKOFF, statusOf, supervised, type BackoffPolicy, type ProcessDriverOptions, type Supervised } from './supervised';
 import type { DaemonExitInfo, DaemonProcess } from './process-host';
@@ -85,15 +84,8 @@ export class ProcessDriver implements ServiceDriver {
       d.wanted = true;
       this.cancelRestart(d);
       if (d.proc) return;
-      d.restarts = 0;
-      d.attempt = 0;
       await this.recover(d);
-      try {
-        await this.launch(d, 'started');
-      } catch (err) {
-        d.wanted = false;
-        throw err;
-      }
+      await this.launchFresh(d);
     });
   }
 
@@ -111,14 +103,7 @@ export class ProcessDriver implements ServiceDriver {
       d.wanted = true;
       this.cancelRestart(d);
       if (d.proc) await this.terminate(d, d.proc);
-      d.restarts = 0;
-      d.attempt = 0;
-      try {
-        await this.launch(d, 'started');
-      } catch (err) {
-        d.wanted = false;
-        throw err;
-      }
+      await this.launchFresh(d);
     });
   }
 
@@ -129,33 +114,16 @@ export class ProcessDriver implements ServiceDriver {
       const proc = d.proc;
       if (!proc || d.state !== 'running') throw new ServiceError('not-running', id, `${id} is not running`);
       const reload = d.spec.reload;
-      switch (reload.kind) {
-        case 'signal':
-          if (!(await this.options.host.signal(proc.pid, reload.signal))) {
-            throw new ServiceError('not-running', id, `${id} is not running`);
-          }
-          break;
-        case 'command':
-          try {
-            await this.options.runner.run(reload.command, reload.args, { timeoutMs: 30_000 });
-          } catch (err) {
-            const detail = err instanceof CommandError ? err.result?.stderr : undefined;
-            throw new ServiceError('reload-failed', id, `${id} reload failed: ${(err as Error).message}`, detail);
-          }
-          break;
-        case 'restart':
-          await this.terminate(d, proc);
-          try {
-            await this.launch(d, 'started');
-          } catch (err) {
-            if (!(err instanceof ServiceError)) throw err;
-            throw new ServiceError('reload-failed', id, `${id} reload failed: ${err.message}`, err.detail);
-          }
-          break;
-        default: {
-          const exhaustive: never = reload;
-          throw new Error(`unknown reload kind ${JSON.stringify(exhaustive)}`);
+      if (reload.kind === 'restart') {
+        await this.terminate(d, proc);
+        try {
+          await this.launch(d, 'started');
+        } catch (err) {
+          if (!(err instanceof ServiceError)) throw err;
+          throw new ServiceError('reload-failed', id, `${id} reload failed: ${err.message}`, err.detail);
         }
+      } else {
+        await reloadInPlace(this.options, id, reload, proc.pid);
       }
       if (reload.kind !== 'restart') await this.readiness.verifyAfterReload(d.spec, proc, () => d.proc);
       this.emit(d, 'reloaded');
@@ -222,6 +190,18 @@ export class ProcessDriver implements ServiceDriver {
 
   private exclusive<T>(d: Supervised, fn: () => Promise<T>): Promise<T> {
     return this.queue.run(d.spec.id, fn);
+  }
+
+  /** An admin's start: the restart count and backoff start over; a failed start is not retried. */
+  private async launchFresh(d: Supervised): Promise<void> {
+    d.restarts = 0;
+    d.attempt = 0;
+    try {
+      await this.launch(d, 'started');
+    } catch (err) {
+      d.wanted = false;
+      throw err;
+    }
   }
 
   /** Spawns the daemon and waits until it is ready; on failure leaves it stopped and state 'failed'. */
