@@ -4,7 +4,8 @@ import { healthApi } from './health';
 import { jobsApi } from './jobs';
 import { servicesApi } from './services';
 import { docsApi, metricsApi } from './metrics';
-import { auditApi, groupsApi, usersApi } from './users';
+import { auditApi } from './audit';
+import { groupsApi, usersApi } from './users';
 import { systemApi } from './system';
 import { alertChannelsApi, alertsApi } from './alerts';
 import { networkApi } from './network';
@@ -13,6 +14,7 @@ import { ftpSharesApi, nfsSharesApi, sharesApi, smbSharesApi } from './shares';
 
 export * from './endpoint';
 export * from './auth';
+export * from './audit';
 export * from './common';
 export * from './grammar';
 export * from './health';
