@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { IdParams, page, PageQuery, secret } from './common';
 import { endpoint } from './endpoint';
-import { isHostname, isIPv4, isIPv6 } from './grammar';
+import { isHostname, isIPv4, isIPv6 } from './addresses';
 
 export const AlertSeverity = z.enum(['info', 'warning', 'critical']);
 export type AlertSeverity = z.infer<typeof AlertSeverity>;

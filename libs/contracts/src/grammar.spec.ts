@@ -1,8 +1,8 @@
 import type { z } from 'zod';
+import { canonicalIPv6 } from './addresses';
 import {
   AbsolutePath,
   AnonId,
-  canonicalIPv6,
   ExportComment,
   FtpBanner,
   GroupNameList,

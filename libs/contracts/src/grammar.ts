@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCidr, isHostname, isIPv4, isIPv6 } from './addresses';
 
 /**
  * Per-field grammars for every value that ends up in a daemon config file (smb.conf, exports,
@@ -13,7 +14,8 @@ import { z } from 'zod';
  * over-long values; runs of spaces are rejected too because Samba's parser collapses them (a path
  * `a␠␠b` would silently become `a␠b`).
  *
- * These schemas import nothing but zod so the web forms use the very same rules.
+ * These schemas import nothing but zod (and the address checks beside them) so the web forms use
+ * the very same rules.
  */
 
 type Check = (value: string) => string | undefined;
@@ -87,52 +89,6 @@ function uniqueList<T extends z.ZodType<string>>(item: T, what: string, max: num
 // ---------------------------------------------------------------------------------------------
 // Addresses and host names (shared by Samba hosts allow/deny, NFS clients, daemon bind addresses)
 // ---------------------------------------------------------------------------------------------
-
-const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
-// No leading zeros: `010.0.0.1` is octal to some parsers and decimal to others.
-const IPV4_RE = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`);
-const LABEL = '(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)';
-const HOSTNAME_RE = new RegExp(`^${LABEL}(?:\\.${LABEL})*$`);
-const PREFIX_RE = /^(?:0|[1-9][0-9]{0,2})$/;
-
-export function isIPv4(value: string): boolean {
-  return IPV4_RE.test(value);
-}
-
-/** Validated with the WHATWG URL parser, which exists in Node and in browsers alike. */
-export function isIPv6(value: string): boolean {
-  if (!value.includes(':') || !/^[0-9A-Fa-f:.]+$/.test(value) || value.length > 45) return false;
-  try {
-    new URL(`http://[${value}]/`);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The canonical (compressed, lower-case) form of an IPv6 address, to compare and de-duplicate. */
-export function canonicalIPv6(value: string): string {
-  return new URL(`http://[${value}]/`).hostname.slice(1, -1);
-}
-
-/** `addr/prefix` with a valid address and a prefix in range; no netmask form, no leading zeros. */
-export function isCidr(value: string): boolean {
-  const slash = value.indexOf('/');
-  if (slash === -1 || slash !== value.lastIndexOf('/')) return false;
-  const addr = value.slice(0, slash);
-  const prefix = value.slice(slash + 1);
-  if (!PREFIX_RE.test(prefix)) return false;
-  if (isIPv4(addr)) return Number(prefix) <= 32;
-  if (isIPv6(addr)) return Number(prefix) <= 128;
-  return false;
-}
-
-/** RFC 1123 host name; the last label may not be all digits, so a mistyped IP is not a "host name". */
-export function isHostname(value: string): boolean {
-  if (value.length > 253 || !HOSTNAME_RE.test(value)) return false;
-  const labels = value.split('.');
-  return !/^[0-9]+$/.test(labels[labels.length - 1]);
-}
 
 const ADDRESS_HINT = 'an IPv4 or IPv6 address, a CIDR network (10.0.0.0/24, fd00::/8) or a host name';
 

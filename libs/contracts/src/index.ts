@@ -13,6 +13,7 @@ import { datasetsApi, poolsApi, snapshotsApi, snapshotTasksApi } from './storage
 import { ftpSharesApi, nfsSharesApi, sharesApi, smbSharesApi } from './shares';
 
 export * from './endpoint';
+export * from './addresses';
 export * from './auth';
 export * from './audit';
 export * from './common';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { endpoint } from './endpoint';
-import { IpAddress, isHostname } from './grammar';
+import { isHostname } from './addresses';
+import { IpAddress } from './grammar';
 
 export const InterfaceAddress = z.object({
   family: z.enum(['ipv4', 'ipv6']),
