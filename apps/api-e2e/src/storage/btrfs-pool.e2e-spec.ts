@@ -99,6 +99,10 @@ describeHost('btrfs pools on a real btrfs file system', BTRFS_LOOP_NEEDS, () => 
     expect(await referencedLimit(loop, 'office')).toBe(12 * MiB);
     await fs.writeFile(path.join(ds.path, 'fits.bin'), Buffer.alloc(10 * MiB, 2));
     await fs.rm(path.join(ds.path, 'fits.bin'));
+    // No quota: the qgroup limit goes too.
+    const cleared = await app.api<Dataset>('PATCH', `/api/storage/datasets/${ds.id}`, { quotaBytes: null });
+    expect({ status: cleared.status, quotaKind: cleared.body.quotaKind }).toEqual({ status: 200, quotaKind: null });
+    expect(await referencedLimit(loop, 'office')).toBeNull();
   });
 
   it('takes a read-only subvolume snapshot that browses and restores one file', async () => {
