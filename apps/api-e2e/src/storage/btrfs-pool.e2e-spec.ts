@@ -87,6 +87,11 @@ describeHost('btrfs pools on a real btrfs file system', BTRFS_LOOP_NEEDS, () => 
     // A full dataset can still be snapshotted: the snapshots live outside its qgroup.
     const full = await snapshot('2024-05-01T10:00:00Z');
     expect(full.name).toBe('@GMT-2024.05.01-10.00.00');
+    // Restoring into the full dataset fails, and the job says why.
+    const restore = await app.api<Job>('POST', `/api/storage/snapshots/${full.id}/restore`, { path: 'big.bin', target: 'alongside' });
+    expect(restore.status).toBe(202);
+    const refused = await app.job(restore.body.id);
+    expect({ state: refused.state, error: refused.error }).toEqual({ state: 'failed', error: expect.stringMatching(/^disk quota exceeded \(EDQUOT\)/) });
     const del = await finished(await app.api<Job>('DELETE', `/api/storage/snapshots/${full.id}`));
     expect(del.state).toBe('succeeded');
     await fs.rm(big);
