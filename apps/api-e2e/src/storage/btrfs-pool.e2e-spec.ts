@@ -145,6 +145,15 @@ describeHost('btrfs pools on a real btrfs file system', BTRFS_LOOP_NEEDS, () => 
     expect(await fs.readFile(path.join(ds.path, 'team/notes.txt'), 'utf8')).toBe('new notes\n');
     // The restored copies are ordinary files of the dataset, not of the snapshot.
     expect((await fs.stat(target)).mode & 0o7777).toBe(0o640);
+
+    // The whole dataset in place: back to the snapshot, newer files gone, `.snapshots` and its snapshot kept.
+    await fs.writeFile(path.join(ds.path, 'later.txt'), 'made after the snapshot\n');
+    await finished(await app.api<Job>('POST', `/api/storage/snapshots/${snap.id}/restore`, { path: '', target: 'in-place' }));
+    expect((await fs.readdir(ds.path)).sort()).toEqual(['.snapshots', 'report.txt', 'team']);
+    expect((await fs.readdir(path.join(ds.path, 'team'))).sort()).toEqual(['notes.txt']);
+    expect(await fs.readFile(path.join(ds.path, 'team/notes.txt'), 'utf8')).toBe('old notes\n');
+    expect((await fs.lstat(path.join(ds.path, '.snapshots'))).ino).toBe(SUBVOLUME_INODE);
+    expect(await subvolumes(loop)).toContain(rel(snap.path));
   });
 
   it('deletes a snapshot subvolume, and the dataset with its subvolumes', async () => {
