@@ -172,4 +172,38 @@ describeHost('btrfs pools on a real btrfs file system', BTRFS_LOOP_NEEDS, () => 
     expect((await app.api('GET', `/api/storage/datasets/${ds.id}`)).status).toBe(404);
     expect((await app.api<{ items: Snapshot[] }>('GET', `/api/storage/snapshots?datasetId=${ds.id}`)).body.items).toEqual([]);
   });
+
+  it('nests datasets as subvolumes of their own and adopts an existing subvolume or plain directory', async () => {
+    const parent = (await app.api<Dataset>('POST', '/api/storage/datasets', { poolId: pool.id, name: 'projects', quotaBytes: 4 * MiB })).body;
+    const child = await app.api<Dataset>('POST', '/api/storage/datasets', { poolId: pool.id, parentId: parent.id, name: 'alpha', quotaBytes: 4 * MiB });
+    expect({ status: child.status, backend: child.body.backend, quotaKind: child.body.quotaKind }).toEqual({ status: 201, backend: 'btrfs-subvolume', quotaKind: 'hard' });
+    expect(await referencedLimit(loop, 'projects/alpha')).toBe(4 * MiB);
+    // Each limit is its own: the child's data does not count against the parent's.
+    await fs.writeFile(path.join(child.body.path, 'a.bin'), Buffer.alloc(3 * MiB, 3));
+    await fs.writeFile(path.join(parent.path, 'p.bin'), Buffer.alloc(3 * MiB, 4));
+    // The parent's snapshot shows the child as an empty directory, as btrfs does for nested subvolumes.
+    ds = parent;
+    const snap = await snapshot('2024-08-01T08:00:00Z');
+    expect((await fs.readdir(path.join(snap.path, 'alpha'))).length).toBe(0);
+    expect((await app.api('DELETE', `/api/storage/datasets/${parent.id}`)).status).toBe(409);
+    await finished(await app.api<Job>('DELETE', `/api/storage/datasets/${child.body.id}`));
+    await finished(await app.api<Job>('DELETE', `/api/storage/datasets/${parent.id}`));
+    expect((await subvolumes(loop)).filter((p) => p.startsWith('projects'))).toEqual([]);
+
+    // Made outside MoxNAS: a subvolume is adopted as one (hard quota, btrfs snapshots), a plain directory is not.
+    await loop.btrfs('subvolume', 'create', path.join(loop.mountPoint, 'legacy'));
+    await fs.writeFile(path.join(loop.mountPoint, 'legacy/old.txt'), 'kept\n');
+    await fs.mkdir(path.join(loop.mountPoint, 'plain'));
+    const legacy = await app.api<Dataset>('POST', '/api/storage/datasets', { poolId: pool.id, name: 'legacy', quotaBytes: 4 * MiB });
+    expect({ status: legacy.status, backend: legacy.body.backend, driver: legacy.body.snapshotDriver, quotaKind: legacy.body.quotaKind }).toEqual({ status: 201, backend: 'btrfs-subvolume', driver: 'btrfs', quotaKind: 'hard' });
+    expect(await referencedLimit(loop, 'legacy')).toBe(4 * MiB);
+    ds = legacy.body;
+    const first = await snapshot('2024-08-02T08:00:00Z');
+    expect(await fs.readFile(path.join(first.path, 'old.txt'), 'utf8')).toBe('kept\n');
+    expect(await subvolumes(loop)).toEqual(expect.arrayContaining(['legacy', 'legacy/.snapshots', rel(first.path)]));
+    const plain = await app.api<Dataset>('POST', '/api/storage/datasets', { poolId: pool.id, name: 'plain', quotaBytes: 4 * MiB });
+    expect({ status: plain.status, backend: plain.body.backend, driver: plain.body.snapshotDriver, quotaKind: plain.body.quotaKind }).toEqual({ status: 201, backend: 'directory', driver: 'copy', quotaKind: 'soft' });
+    for (const d of [legacy.body, plain.body]) await finished(await app.api<Job>('DELETE', `/api/storage/datasets/${d.id}`));
+    expect(await subvolumes(loop)).toEqual([]);
+  });
 });
