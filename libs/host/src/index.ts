@@ -1,6 +1,7 @@
 export * from './command/command-runner';
 export * from './fs/host-fs';
 export * from './fs/node-host-fs';
+export * from './fs/errno';
 export * from './probe/host-probe';
 export * from './probe/nfs-server-fix';
 export * from './parsers/parse-error';

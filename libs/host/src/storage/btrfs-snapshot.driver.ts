@@ -16,8 +16,9 @@ import type { StorageFs } from './storage-fs';
 
 /**
  * Read-only btrfs subvolume snapshots in `<dataset>/.snapshots/@GMT-…`: instant and copy-on-write.
- * The dataset must be a subvolume (MoxNAS creates datasets on btrfs pools as subvolumes). A snapshot
- * does not descend into nested subvolumes, so `.snapshots` itself shows up empty inside each one.
+ * The dataset must be a subvolume (MoxNAS creates datasets on btrfs pools as subvolumes), and so is
+ * `.snapshots`. A snapshot does not descend into nested subvolumes, so `.snapshots` shows up as an
+ * empty directory inside each one.
  */
 export class BtrfsSnapshotDriver implements SnapshotDriver {
   readonly kind = 'btrfs' as const;
@@ -36,9 +37,25 @@ export class BtrfsSnapshotDriver implements SnapshotDriver {
     return path.join(target.path, SNAPDIR, META_DIR, `${name}.json`);
   }
 
+  /**
+   * `.snapshots` is a subvolume of its own, so neither it nor the records in it count against the
+   * dataset's qgroup: a dataset at its quota can still be snapshotted (a plain directory there
+   * would need space the quota no longer grants). One that is already a plain directory is used as it is.
+   */
+  private async ensureSnapdir(target: SnapshotTarget): Promise<void> {
+    const dir = path.join(target.path, SNAPDIR);
+    const st = await this.fs.lstat(dir);
+    if (st) {
+      if (st.type !== 'directory') throw new SnapshotError('failed', `${dir} exists and is not a directory`);
+      return;
+    }
+    await this.runner.run('btrfs', ['subvolume', 'create', dir], { timeoutMs: 60_000 });
+    await this.fs.chmod(dir, 0o755);
+  }
+
   async create(target: SnapshotTarget, options: SnapshotCreateOptions): Promise<null> {
     if (!parseSnapshotName(options.name) || !options.name.startsWith('@')) throw new SnapshotError('failed', `${options.name} is not a snapshot name`);
-    await ensurePlainDir(this.fs, path.join(target.path, SNAPDIR), 0o755);
+    await this.ensureSnapdir(target);
     await ensurePlainDir(this.fs, path.join(target.path, SNAPDIR, META_DIR), 0o700);
     const tree = this.treePath(target, options.name);
     if (await this.fs.lstat(tree)) throw new SnapshotError('exists', `snapshot ${options.name} already exists`);

@@ -46,6 +46,10 @@ export async function createDatasetStorage(fs: StorageFs, runner: CommandRunner,
     case 'btrfs-subvolume':
       await runner.run('btrfs', ['subvolume', 'create', spec.path], { timeoutMs: 60_000 });
       await fs.chmod(spec.path, spec.mode);
+      // Made now, while the dataset has room: a subvolume of its own, outside the dataset's qgroup,
+      // so snapshots of a dataset at its quota still work (see BtrfsSnapshotDriver).
+      await runner.run('btrfs', ['subvolume', 'create', path.join(spec.path, SNAPDIR)], { timeoutMs: 60_000 });
+      await fs.chmod(path.join(spec.path, SNAPDIR), 0o755);
       return;
     case 'zfs-filesystem':
       if (!spec.zfsName || !ZFS_NAME.test(spec.zfsName)) throw new Error(`${spec.zfsName ?? ''} is not a valid ZFS file system name`);
@@ -67,15 +71,18 @@ export async function destroyDatasetStorage(fs: StorageFs, runner: CommandRunner
       await removeTree(fs, spec.path);
       return;
     case 'btrfs-subvolume': {
-      // Snapshot subvolumes inside it must go first: btrfs refuses to delete a subvolume that holds others.
+      // Snapshot subvolumes inside it must go first, then `.snapshots` (a subvolume too, when the
+      // btrfs driver made it): btrfs refuses to delete a subvolume that holds others.
       const snapdir = path.join(spec.path, SNAPDIR);
-      if ((await fs.lstat(snapdir))?.type === 'directory') {
+      const snapdirStat = await fs.lstat(snapdir);
+      if (snapdirStat?.type === 'directory') {
         for (const entry of await fs.readdir(snapdir)) {
           const child = path.join(snapdir, entry.name);
           if (entry.type === 'directory' && (await fs.lstat(child))?.ino === BTRFS_SUBVOLUME_INODE) {
             await runner.run('btrfs', ['subvolume', 'delete', child], { timeoutMs: 120_000 });
           }
         }
+        if (snapdirStat.ino === BTRFS_SUBVOLUME_INODE) await runner.run('btrfs', ['subvolume', 'delete', snapdir], { timeoutMs: 120_000 });
       }
       await runner.run('btrfs', ['subvolume', 'delete', spec.path], { timeoutMs: 120_000 });
       return;

@@ -1,6 +1,7 @@
 import { FakeCommandRunner } from '../testing/command-runner.fake';
 import { FakeHostFs } from '../testing/host-fs.fake';
 import { BtrfsSnapshotDriver } from './btrfs-snapshot.driver';
+import { createDatasetStorage } from './dataset-backend';
 import type { StorageFs } from './storage-fs';
 import { ZfsSnapshotDriver } from './zfs-snapshot.driver';
 
@@ -47,7 +48,9 @@ describe('ZfsSnapshotDriver', () => {
 describe('BtrfsSnapshotDriver', () => {
   it('takes read-only subvolume snapshots into .snapshots and deletes them', async () => {
     const fs = fakeStorageFs();
+    // What createDatasetStorage makes: the dataset subvolume with its `.snapshots` subvolume.
     await fs.mkdir('/pool/ds');
+    await fs.mkdir('/pool/ds/.snapshots');
     const runner = new FakeCommandRunner().on('btrfs', async (args) => {
       if (args[1] === 'snapshot') await fs.mkdir(args[4]);
       if (args[1] === 'delete') await fs.rm(args[2], { recursive: true });
@@ -63,5 +66,49 @@ describe('BtrfsSnapshotDriver', () => {
       ['subvolume', 'delete', '/pool/ds/.snapshots/@GMT-2024.05.01-10.00.00'],
     ]);
     expect(await driver.list(target)).toEqual([]);
+  });
+
+  it('makes a missing .snapshots a subvolume of its own (outside the dataset qgroup) before the first snapshot', async () => {
+    const fs = fakeStorageFs();
+    await fs.mkdir('/pool/ds');
+    const runner = new FakeCommandRunner().on('btrfs', async (args) => {
+      if (args[1] === 'create') await fs.mkdir(args[2]);
+      if (args[1] === 'snapshot') await fs.mkdir(args[4]);
+      return {};
+    });
+    const driver = new BtrfsSnapshotDriver(fs, runner);
+    await driver.create({ path: '/pool/ds' }, { name: '@GMT-2024.05.01-10.00.00' });
+    expect(runner.calls.map((c) => c.args)).toEqual([
+      ['subvolume', 'create', '/pool/ds/.snapshots'],
+      ['subvolume', 'snapshot', '-r', '/pool/ds', '/pool/ds/.snapshots/@GMT-2024.05.01-10.00.00'],
+    ]);
+    expect((await fs.lstat('/pool/ds/.snapshots'))?.mode).toBe(0o755);
+  });
+
+  it('refuses a .snapshots that is not a directory', async () => {
+    const fs = fakeStorageFs();
+    await fs.mkdir('/pool/ds');
+    await fs.writeFileAtomic('/pool/ds/.snapshots', 'x');
+    const runner = new FakeCommandRunner().on('btrfs', () => ({}));
+    await expect(new BtrfsSnapshotDriver(fs, runner).create({ path: '/pool/ds' }, { name: '@GMT-2024.05.01-10.00.00' })).rejects.toThrow(/not a directory/);
+    expect(runner.calls).toEqual([]);
+  });
+});
+
+describe('createDatasetStorage on btrfs', () => {
+  it('creates the dataset subvolume and its .snapshots subvolume with argv', async () => {
+    const fs = fakeStorageFs();
+    await fs.mkdir('/pool');
+    const runner = new FakeCommandRunner().on('btrfs', async (args) => {
+      await fs.mkdir(args[2]);
+      return {};
+    });
+    await createDatasetStorage(fs, runner, { path: '/pool/media', kind: 'btrfs-subvolume', mode: 0o750 });
+    expect(runner.calls.map((c) => c.args)).toEqual([
+      ['subvolume', 'create', '/pool/media'],
+      ['subvolume', 'create', '/pool/media/.snapshots'],
+    ]);
+    expect((await fs.lstat('/pool/media'))?.mode).toBe(0o750);
+    expect((await fs.lstat('/pool/media/.snapshots'))?.mode).toBe(0o755);
   });
 });

@@ -123,7 +123,11 @@ export class SnapshotRestoreService {
     const modes = await this.modes(row, ctx);
     const base = { path: query.path, type: st.type, page: query.page, pageSize: query.pageSize };
     if (st.type !== 'directory') return { ...base, entries: [], total: 0 };
-    const names = (await this.host.fs.readdir(source)).map((e) => e.name).sort();
+    // A btrfs snapshot shows the dataset's `.snapshots` subvolume as an empty directory: not part of the data.
+    const names = (await this.host.fs.readdir(source))
+      .map((e) => e.name)
+      .filter((name) => query.path !== '' || name !== SNAPDIR)
+      .sort();
     const slice = names.slice((query.page - 1) * query.pageSize, query.page * query.pageSize);
     const entries = [];
     for (const name of slice) {

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Job, JobLogLine, JobState, PageQuery } from '@moxnas/contracts';
+import { errorMessage } from '@moxnas/host';
 import { In, Repository } from 'typeorm';
 import { DatabaseService } from '../../../core/database/database.service';
 import { DomainError } from '../../../core/errors/domain-error';
@@ -117,7 +118,8 @@ export class JobsService {
         entity.progress = 100;
       } catch (err) {
         state = err instanceof JobCancelledError || controller.signal.aborted ? 'cancelled' : 'failed';
-        error = (err as Error).message;
+        // Spelled out where Node cannot name the errno (EDQUOT from a hard quota).
+        error = errorMessage(err);
       } finally {
         this.running.delete(entity.id);
         clearTimeout(trailing);
