@@ -30,7 +30,7 @@ import {
   TcpPortRange,
   UserNameList,
 } from './grammar';
-import { datasetNameProblem } from './storage';
+import { datasetNameProblem } from './storage-names';
 
 function accepts(schema: z.ZodType, value: unknown): boolean {
   return schema.safeParse(value).success;

@@ -9,7 +9,8 @@ import { groupsApi, usersApi } from './users';
 import { systemApi } from './system';
 import { alertChannelsApi, alertsApi } from './alerts';
 import { networkApi } from './network';
-import { datasetsApi, poolsApi, snapshotsApi, snapshotTasksApi } from './storage';
+import { datasetsApi, poolsApi } from './storage';
+import { snapshotsApi, snapshotTasksApi } from './snapshots';
 import { ftpSharesApi, nfsSharesApi, sharesApi, smbSharesApi } from './shares';
 
 export * from './endpoint';
@@ -27,7 +28,9 @@ export * from './users';
 export * from './system';
 export * from './alerts';
 export * from './network';
+export * from './storage-names';
 export * from './storage';
+export * from './snapshots';
 export * from './shares';
 export * from './unknown-fields';
 
