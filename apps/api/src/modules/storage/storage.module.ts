@@ -5,8 +5,10 @@ import { StorageConfigSection } from './config-section';
 import { StorageSystemContribution } from './system-contribution';
 import { DatasetLocks } from './dataset-locks';
 import { AccountNames } from './datasets/account-names';
+import { DatasetMeasureService } from './datasets/dataset-measure.service';
 import { DatasetUsageService } from './datasets/dataset-usage.service';
 import { DatasetsController } from './datasets/datasets.controller';
+import { DatasetsRepository } from './datasets/datasets.repository';
 import { DatasetsService } from './datasets/datasets.service';
 import { DatasetEntity } from './entities/dataset.entity';
 import { PoolEntity } from './entities/pool.entity';
@@ -47,6 +49,8 @@ import { createStorageHost, defaultStorageOptions, STORAGE_CLOCK, STORAGE_HOST, 
     PoolsService,
     PoolMonitorService,
     StorageUsageService,
+    DatasetsRepository,
+    DatasetMeasureService,
     DatasetsService,
     DatasetUsageService,
     SnapshotsRepository,
