@@ -17,6 +17,7 @@ import { SnapshotEntity } from './entities/snapshot.entity';
 import { PoolDependents } from './pools/pool-dependents';
 import { PoolMonitorService } from './pools/pool-monitor.service';
 import { PoolsController } from './pools/pools.controller';
+import { PoolsRepository } from './pools/pools.repository';
 import { PoolsService } from './pools/pools.service';
 import { StorageUsageService } from './pools/storage-usage.service';
 import { SnapshotSchedulerService } from './snapshot-tasks/snapshot-scheduler.service';
@@ -46,6 +47,7 @@ import { createStorageHost, defaultStorageOptions, STORAGE_CLOCK, STORAGE_HOST, 
     PoolDependents,
     DatasetLocks,
     AccountNames,
+    PoolsRepository,
     PoolsService,
     PoolMonitorService,
     StorageUsageService,

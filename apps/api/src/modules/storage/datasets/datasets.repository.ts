@@ -30,6 +30,12 @@ export class DatasetsRepository {
     return (await this.rows.findBy({ poolId: dataset.poolId })).filter((d) => d.relativePath.startsWith(prefix));
   }
 
+  /** How many datasets each pool has (pools without any are missing). */
+  async countByPool(): Promise<Map<string, number>> {
+    const rows = await this.rows.createQueryBuilder('d').select('d.pool_id', 'poolId').addSelect('COUNT(*)', 'count').groupBy('d.pool_id').getRawMany<{ poolId: string; count: string }>();
+    return new Map(rows.map((r) => [r.poolId, Number(r.count)]));
+  }
+
   /** The highest XFS project id in use, or null. */
   async maxProjectId(): Promise<number | null> {
     const max = await this.rows.createQueryBuilder('d').select('MAX(d.project_id)', 'max').getRawOne<{ max: number | null }>();

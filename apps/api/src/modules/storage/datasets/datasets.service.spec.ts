@@ -42,6 +42,11 @@ class FakeDatasets implements Pick<DatasetsRepository, keyof DatasetsRepository>
   async descendants(d: Pick<DatasetEntity, 'poolId' | 'relativePath'>) {
     return this.rows.filter((r) => r.poolId === d.poolId && r.relativePath.startsWith(`${d.relativePath}/`));
   }
+  async countByPool() {
+    const counts = new Map<string, number>();
+    for (const r of this.rows) counts.set(r.poolId, (counts.get(r.poolId) ?? 0) + 1);
+    return counts;
+  }
   async maxProjectId() {
     const ids = this.rows.map((r) => r.projectId).filter((id): id is number => id !== null);
     return ids.length ? Math.max(...ids) : null;
