@@ -5,8 +5,10 @@ import { StorageConfigSection } from './config-section';
 import { StorageSystemContribution } from './system-contribution';
 import { DatasetLocks } from './dataset-locks';
 import { AccountNames } from './datasets/account-names';
+import { DatasetMeasureService } from './datasets/dataset-measure.service';
 import { DatasetUsageService } from './datasets/dataset-usage.service';
 import { DatasetsController } from './datasets/datasets.controller';
+import { DatasetsRepository } from './datasets/datasets.repository';
 import { DatasetsService } from './datasets/datasets.service';
 import { DatasetEntity } from './entities/dataset.entity';
 import { PoolEntity } from './entities/pool.entity';
@@ -15,6 +17,7 @@ import { SnapshotEntity } from './entities/snapshot.entity';
 import { PoolDependents } from './pools/pool-dependents';
 import { PoolMonitorService } from './pools/pool-monitor.service';
 import { PoolsController } from './pools/pools.controller';
+import { PoolsRepository } from './pools/pools.repository';
 import { PoolsService } from './pools/pools.service';
 import { StorageUsageService } from './pools/storage-usage.service';
 import { SnapshotSchedulerService } from './snapshot-tasks/snapshot-scheduler.service';
@@ -44,9 +47,12 @@ import { createStorageHost, defaultStorageOptions, STORAGE_CLOCK, STORAGE_HOST, 
     PoolDependents,
     DatasetLocks,
     AccountNames,
+    PoolsRepository,
     PoolsService,
     PoolMonitorService,
     StorageUsageService,
+    DatasetsRepository,
+    DatasetMeasureService,
     DatasetsService,
     DatasetUsageService,
     SnapshotsRepository,

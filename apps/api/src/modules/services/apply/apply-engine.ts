@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import path from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { ApplyResult, FileDiff, ServiceId } from '@moxnas/contracts';
@@ -11,6 +9,9 @@ import { HOST_FS } from '../../../core/host/host.module';
 import { MetricsService } from '../../../core/metrics/metrics.service';
 import { EventsService } from '../../system/events/events.service';
 import { ConfigRevisionEntity, type RevisionResult } from '../entities/config-revision.entity';
+import { describeOutcome, summarise } from './apply-result';
+import { planFiles, restoreFiles, writeFiles, type PlannedFile, type WrittenFile } from './config-files';
+import { ConfigRevisions, type RevisionAuthor } from './config-revisions';
 import {
   DAEMON_RELOADER,
   type DaemonOutcome,
@@ -22,6 +23,7 @@ import {
 } from './managed-config';
 import { ServiceLock } from './service-lock';
 
+export { sha256 } from './config-revisions';
 
 /** What a change's `mutate` can do besides writing rows: register how to undo a host side effect. */
 export interface ChangeTransaction {
@@ -58,17 +60,6 @@ export interface ApplyOutcome<T> {
   services: Partial<Record<ServiceId, ApplyResult>>;
 }
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-interface PlannedFile {
-  path: string;
-  before: string | null;
-  after: string | null;
-  mode: number;
-}
-
 /** One affected service inside a change. */
 interface Step {
   service: ServiceId;
@@ -84,16 +75,13 @@ interface Step {
 /** What a change has done so far, so a failure can undo exactly that. */
 interface Progress {
   qr: QueryRunner;
-  written: Array<{ path: string; before: string | null }>;
+  written: WrittenFile[];
   undo: Array<{ what: string; run: () => Promise<void> }>;
   /** Services whose daemon was asked to take the new files (they must take the old ones back). */
   reloaded: Step[];
   /** Who and which job, for the failed revisions. */
-  by: { actor?: string | null; jobId?: string | null };
+  by: RevisionAuthor;
 }
-
-/** Daemon outcomes from the most to the least notable, for the summary of a multi-service change. */
-const DAEMON_RANK: ApplyResult['daemon'][] = ['unavailable', 'not-running', 'reloaded', 'unchanged'];
 
 /**
  * The one way configuration reaches the host. A change names the kinds of desired state it
@@ -112,18 +100,20 @@ const DAEMON_RANK: ApplyResult['daemon'][] = ['unavailable', 'not-running', 'rel
 export class ApplyEngine {
   private readonly log = new Logger('apply');
   private readonly configs = new Map<ServiceId, ManagedConfig>();
+  private readonly revisions: ConfigRevisions;
   private readonly failures;
   private readonly duration;
 
   constructor(
     private readonly dataSource: DataSource,
-    @InjectRepository(ConfigRevisionEntity) private readonly revisions: Repository<ConfigRevisionEntity>,
+    @InjectRepository(ConfigRevisionEntity) revisionRows: Repository<ConfigRevisionEntity>,
     private readonly lock: ServiceLock,
     private readonly events: EventsService,
     @Inject(HOST_FS) private readonly fs: HostFs,
     @Inject(DAEMON_RELOADER) private readonly daemons: DaemonReloader,
     metrics: MetricsService,
   ) {
+    this.revisions = new ConfigRevisions(revisionRows);
     this.failures = metrics.counter('moxnas_apply_failures_total', 'Config applies that failed: validate (checker refused), verify (daemon failed after reload), restore (undoing failed too).', ['service', 'stage']);
     this.duration = metrics.histogram('moxnas_apply_duration_seconds', 'Time to apply a configuration change, lock to commit.', ['service'], [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
   }
@@ -201,7 +191,7 @@ export class ApplyEngine {
     for (const service of services) {
       const config = this.config(service);
       const rendered = await config.render(qr.manager);
-      const plan = await this.plan(rendered);
+      const plan = await planFiles(this.fs, rendered);
       const changed = plan.filter((p) => p.before !== p.after);
       const diffs = plan.map((p) => ({ path: p.path, diff: unifiedDiff(p.path, p.before, p.after) }));
       steps.push({ service, config, rendered, plan, changed, diffs, validation: { ok: true, messages: [] } });
@@ -229,7 +219,7 @@ export class ApplyEngine {
     const changing = steps.filter((s) => s.changed.length > 0);
     if (changing.length) {
       progress(60, `writing ${changing.reduce((n, s) => n + s.changed.length, 0)} file(s)`);
-      for (const step of changing) await this.write(step.changed, state.written);
+      for (const step of changing) await writeFiles(this.fs, step.changed, state.written);
       await testOnlyPause();
       progress(75, 'reloading the daemon');
       for (const step of changing) {
@@ -252,18 +242,18 @@ export class ApplyEngine {
     const per: Partial<Record<ServiceId, ApplyResult>> = {};
     for (const step of steps) {
       if (!step.changed.length) {
-        const revisionIds = await this.ensureBaseline(step.service, step.rendered, options);
+        const revisionIds = await this.revisions.ensureBaseline(step.service, step.rendered, options.reason ?? null, options);
         per[step.service] = { dryRun: false, applied: true, daemon: 'unchanged', message: step.validation.skipped ?? null, diffs: [], revisionIds };
         continue;
       }
       const daemon = step.daemon as DaemonOutcome;
-      const revisionIds = await this.record(step.service, step.changed, step.rendered, 'applied', options.reason ?? null, options);
+      const revisionIds = await this.revisions.record(step.service, step.changed, step.rendered, 'applied', options.reason ?? null, options);
       this.duration.observe({ service: step.service }, (performance.now() - started) / 1000);
       per[step.service] = {
         dryRun: false,
         applied: daemon.outcome === 'reloaded' || daemon.outcome === 'not-running',
         daemon: daemon.outcome === 'failed' ? 'unchanged' : daemon.outcome,
-        message: describe(daemon, step.validation.skipped),
+        message: describeOutcome(daemon, step.validation.skipped),
         diffs: step.diffs,
         revisionIds,
       };
@@ -289,7 +279,7 @@ export class ApplyEngine {
     // Roll back first: the previous state must be read from the database, and the embedded
     // database serves other connections only once this transaction has ended.
     if (state.qr.isTransactionActive) await attempt('rolling back the database transaction', () => state.qr.rollbackTransaction());
-    if (state.written.length) await attempt('restoring the previous files', () => this.restore(state.written));
+    if (state.written.length) await attempt('restoring the previous files', () => restoreFiles(this.fs, state.written));
     await this.runUndo(state, attempt);
     const stillDown: string[] = [];
     for (const step of state.reloaded) {
@@ -308,7 +298,7 @@ export class ApplyEngine {
     if (failedStep && err instanceof ReloadFailed) {
       const health = stillDown.length ? `, but ${stillDown.join(', ')} is still unhealthy` : ' and it is serving again';
       const message = `The ${failedStep.service} daemon failed with the new configuration (${err.error}); the previous configuration was restored${problems.length ? ' as far as possible' : ''}${health}${restored}.`;
-      for (const step of state.reloaded) await attempt(`recording the failed ${step.service} revision`, async () => void (await this.record(step.service, step.changed, step.rendered, 'failed', message, state.by)));
+      for (const step of state.reloaded) await attempt(`recording the failed ${step.service} revision`, async () => void (await this.revisions.record(step.service, step.changed, step.rendered, 'failed', message, state.by)));
       this.events.publish({ type: 'apply.failed', access: 'operator', data: { service: failedStep.service, message } });
       return new DomainError('APPLY_FAILED', message, undefined, { diffs: state.reloaded.flatMap((s) => s.diffs) });
     }
@@ -332,83 +322,14 @@ export class ApplyEngine {
     }
   }
 
-  /** What each owned file is now and would become. */
-  private async plan(rendered: RenderedConfig): Promise<PlannedFile[]> {
-    const plan: PlannedFile[] = [];
-    for (const [file, content] of rendered.files) {
-      plan.push({ path: file, before: await this.fs.readFile(file), after: content, mode: 0o644 });
-    }
-    for (const dir of rendered.ownedDirs) {
-      if (!(await this.fs.exists(dir))) continue;
-      for (const entry of await this.fs.readdir(dir)) {
-        const file = path.join(dir, entry.name);
-        if (entry.type === 'file' && !rendered.files.has(file)) plan.push({ path: file, before: await this.fs.readFile(file), after: null, mode: 0o644 });
-      }
-    }
-    return plan.sort((a, b) => a.path.localeCompare(b.path));
-  }
-
-  /** Writes the changed files, noting each in `written` before it is touched (so a failure midway restores it). */
-  private async write(changed: PlannedFile[], written: Array<{ path: string; before: string | null }>): Promise<void> {
-    for (const c of changed) {
-      written.push({ path: c.path, before: c.before });
-      if (c.after === null) await this.fs.rm(c.path, { force: true });
-      else {
-        await this.fs.mkdir(path.dirname(c.path));
-        await this.fs.writeFileAtomic(c.path, c.after, c.before === null ? { mode: c.mode } : undefined);
-      }
-    }
-  }
-
-  private async restore(written: Array<{ path: string; before: string | null }>): Promise<void> {
-    for (const w of [...written].reverse()) {
-      if (w.before === null) await this.fs.rm(w.path, { force: true });
-      else await this.fs.writeFileAtomic(w.path, w.before);
-    }
-  }
-
-  /** The first time a service's files are seen as applied, record them so drift has a baseline. */
-  private async ensureBaseline(service: ServiceId, rendered: RenderedConfig, options: ApplyOptions<unknown>): Promise<string[]> {
-    const missing: Array<{ path: string; after: string | null }> = [];
-    for (const [file, content] of rendered.files) {
-      const last = await this.lastRevision(service, file);
-      if (!last || last.hash !== sha256(content)) missing.push({ path: file, after: content });
-    }
-    return missing.length ? this.record(service, missing, rendered, 'applied', options.reason ?? 'baseline', options) : [];
-  }
-
-  async record(
-    service: ServiceId,
-    files: Array<{ path: string; after: string | null }>,
-    rendered: RenderedConfig,
-    result: RevisionResult,
-    message: string | null,
-    options: { actor?: string | null; jobId?: string | null },
-  ): Promise<string[]> {
-    const rows = files.map((f) =>
-      this.revisions.create({
-        service,
-        path: f.path,
-        content: f.after ?? '',
-        hash: sha256(f.after ?? ''),
-        settings: rendered.settings,
-        actor: options.actor ?? null,
-        jobId: options.jobId ?? null,
-        result,
-        message,
-      }),
-    );
-    const saved = await this.revisions.save(rows);
-    return saved.map((r) => r.id);
+  /** Records revisions of `files` (also for adopted hand edits: ServicesService). */
+  record(service: ServiceId, files: Array<{ path: string; after: string | null }>, rendered: RenderedConfig, result: RevisionResult, message: string | null, by: RevisionAuthor): Promise<string[]> {
+    return this.revisions.record(service, files, rendered, result, message, by);
   }
 
   /** The last revision that describes what should be on disk (applied, adopted or rolled back). */
   lastRevision(service: ServiceId, file: string): Promise<ConfigRevisionEntity | null> {
-    return this.revisions
-      .createQueryBuilder('r')
-      .where('r.service = :service AND r.path = :file AND r.result <> :failed', { service, file, failed: 'failed' })
-      .orderBy('r.created_at', 'DESC')
-      .getOne();
+    return this.revisions.last(service, file);
   }
 }
 
@@ -430,27 +351,3 @@ class ReloadFailed extends Error {
     super(`${step.service}: ${error}`);
   }
 }
-
-/** One result for the whole change: with one service exactly its own, else all diffs and revisions. */
-function summarise(per: Partial<Record<ServiceId, ApplyResult>>, dryRun: boolean): ApplyResult {
-  const results = Object.entries(per) as Array<[ServiceId, ApplyResult]>;
-  if (results.length === 1) return results[0][1];
-  const messages = results.filter(([, r]) => r.message).map(([service, r]) => `${service}: ${r.message}`);
-  return {
-    dryRun,
-    applied: !dryRun && results.every(([, r]) => r.applied),
-    daemon: DAEMON_RANK.find((d) => results.some(([, r]) => r.daemon === d)) ?? 'unchanged',
-    message: messages.length ? messages.join(' ') : null,
-    diffs: results.flatMap(([, r]) => r.diffs),
-    revisionIds: results.flatMap(([, r]) => r.revisionIds),
-  };
-}
-
-function describe(daemon: DaemonOutcome, skipped: string | undefined): string | null {
-  const parts: string[] = [];
-  if (daemon.outcome === 'not-running') parts.push('The daemon is not running; the new configuration takes effect when it starts.');
-  if (daemon.outcome === 'unavailable') parts.push(`The files were written, but the daemon cannot run here: ${daemon.reason}`);
-  if (skipped) parts.push(skipped);
-  return parts.length ? parts.join(' ') : null;
-}
-

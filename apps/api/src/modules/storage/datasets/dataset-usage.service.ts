@@ -2,11 +2,12 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { DatabaseService } from '../../../core/database/database.service';
 import { DatasetLocks } from '../dataset-locks';
 import { STORAGE_OPTIONS, type StorageOptions } from '../storage-host';
+import { DatasetMeasureService } from './dataset-measure.service';
 import { DatasetsService } from './datasets.service';
 
 /**
  * Measures every dataset's used bytes in the background, one at a time and each within a budget
- * (file count, time), and so enforces soft quotas: DatasetsService.measureNow raises
+ * (file count, time), and so enforces soft quotas: DatasetMeasureService.measureNow raises
  * `dataset.quota-exceeded` when a dataset passes its quota. Requests never walk a dataset.
  */
 @Injectable()
@@ -21,6 +22,7 @@ export class DatasetUsageService implements OnApplicationBootstrap, OnApplicatio
 
   constructor(
     private readonly datasets: DatasetsService,
+    private readonly measurer: DatasetMeasureService,
     private readonly locks: DatasetLocks,
     private readonly db: DatabaseService,
     @Inject(STORAGE_OPTIONS) private readonly options: StorageOptions,
@@ -59,7 +61,7 @@ export class DatasetUsageService implements OnApplicationBootstrap, OnApplicatio
       try {
         const ctx = await this.datasets.context(d.id);
         if (ctx.pool.health.status !== 'online') continue;
-        await this.locks.run(d.id, () => this.datasets.measureNow(ctx, this.shutdown.signal));
+        await this.locks.run(d.id, () => this.measurer.measureNow(ctx, this.shutdown.signal));
       } catch (err) {
         this.log.warn({ datasetId: d.id, err: (err as Error).message }, 'dataset measurement failed');
       }

@@ -1,48 +1,23 @@
 import path from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { AclEntryInput, Dataset, DatasetCreate, DatasetUpdate, FieldError, Job } from '@moxnas/contracts';
-import {
-  applyAcl,
-  createDatasetStorage,
-  destroyDatasetStorage,
-  detectBackend,
-  hardQuotaApplies,
-  measureUsage,
-  readMounts,
-  setHardQuota,
-  SNAPDIR,
-  ZFS_NAME,
-  type DatasetBackend,
-  type MountInfoEntry,
-  type SnapshotTarget,
-  type UsageResult,
-} from '@moxnas/host';
-import { Repository } from 'typeorm';
+import type { Dataset, DatasetCreate, DatasetUpdate, FieldError, Job } from '@moxnas/contracts';
+import { applyAcl, createDatasetStorage, destroyDatasetStorage, detectBackend, hardQuotaApplies, readMounts, setHardQuota, SNAPDIR, type DatasetBackend, type SnapshotTarget } from '@moxnas/host';
+import { isUniqueViolation } from '../../../core/database/unique-violation';
 import { DomainError } from '../../../core/errors/domain-error';
-import { EventsService } from '../../system/events/events.service';
 import { JobsService } from '../../system/jobs/jobs.service';
 import { AuditContext } from '../../users/audit/audit-context';
 import { DatasetLocks } from '../dataset-locks';
-import { DatasetEntity, type StoredAclEntry } from '../entities/dataset.entity';
-import { PoolEntity } from '../entities/pool.entity';
+import type { DatasetEntity } from '../entities/dataset.entity';
+import type { PoolEntity } from '../entities/pool.entity';
 import { PoolDependents, type StorageDependant } from '../pools/pool-dependents';
-import { isUniqueViolation, PoolsService } from '../pools/pools.service';
-import { STORAGE_CLOCK, STORAGE_HOST, STORAGE_OPTIONS, type StorageClock, type StorageHost, type StorageOptions } from '../storage-host';
+import { PoolsService } from '../pools/pools.service';
+import { STORAGE_HOST, type StorageHost } from '../storage-host';
 import { AccountNames } from './account-names';
-
-/** A dataset with its pool and absolute path: what every operation starts from. */
-export interface DatasetContext {
-  dataset: DatasetEntity;
-  pool: PoolEntity;
-  path: string;
-}
+import { DatasetMeasureService } from './dataset-measure.service';
+import { aclProblem, hostAcl, octal, planBackend, resolveAcl, resolveOwnership, snapshotDriverOf, type DatasetContext } from './dataset-plan';
+import { DatasetsRepository } from './datasets.repository';
 
 const FIRST_PROJECT_ID = 10_000;
-/** A measurement before accepting a quota on a directory that already holds data. */
-const QUICK_MEASURE = { maxEntries: 200_000, maxMs: 15_000 };
-
-const octal = (mode: number) => `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
 
 /**
  * Datasets: directories (or btrfs subvolumes, or ZFS file systems) inside pools, with owner, group,
@@ -54,16 +29,14 @@ export class DatasetsService {
   private readonly log = new Logger('storage');
 
   constructor(
-    @InjectRepository(DatasetEntity) private readonly datasets: Repository<DatasetEntity>,
+    private readonly datasets: DatasetsRepository,
+    private readonly measurer: DatasetMeasureService,
     private readonly pools: PoolsService,
     private readonly dependents: PoolDependents,
     private readonly jobs: JobsService,
     private readonly locks: DatasetLocks,
     private readonly names: AccountNames,
-    private readonly events: EventsService,
     @Inject(STORAGE_HOST) private readonly host: StorageHost,
-    @Inject(STORAGE_CLOCK) private readonly clock: StorageClock,
-    @Inject(STORAGE_OPTIONS) private readonly options: StorageOptions,
     private readonly audit: AuditContext,
   ) {}
 
@@ -72,7 +45,7 @@ export class DatasetsService {
   // ---------------------------------------------------------------------------------------------
 
   async list(poolId?: string): Promise<Dataset[]> {
-    const rows = await this.datasets.find({ where: poolId ? { poolId } : {}, order: { relativePath: 'ASC' } });
+    const rows = await this.datasets.list(poolId);
     const pools = new Map((await this.pools.all()).map((p) => [p.id, p]));
     return Promise.all(rows.map((r) => this.toDto(r, pools.get(r.poolId) as PoolEntity)));
   }
@@ -83,20 +56,19 @@ export class DatasetsService {
   }
 
   async context(id: string): Promise<DatasetContext> {
-    const dataset = await this.datasets.findOneBy({ id });
+    const dataset = await this.datasets.findById(id);
     if (!dataset) throw DomainError.notFound('Dataset');
     const pool = await this.pools.entity(dataset.poolId);
     return { dataset, pool, path: path.join(pool.path, dataset.relativePath) };
   }
 
-  async all(): Promise<DatasetEntity[]> {
-    return this.datasets.find({ order: { relativePath: 'ASC' } });
+  all(): Promise<DatasetEntity[]> {
+    return this.datasets.list();
   }
 
   /** Datasets nested below this one (any depth). */
-  async descendants(dataset: DatasetEntity): Promise<DatasetEntity[]> {
-    const prefix = `${dataset.relativePath}/`;
-    return (await this.datasets.findBy({ poolId: dataset.poolId })).filter((d) => d.relativePath.startsWith(prefix));
+  descendants(dataset: DatasetEntity): Promise<DatasetEntity[]> {
+    return this.datasets.descendants(dataset);
   }
 
   /**
@@ -110,58 +82,8 @@ export class DatasetsService {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Input resolution
+  // Quota
   // ---------------------------------------------------------------------------------------------
-
-  /** A user/group reference → id, as the host knows it; numbers are taken as they are. */
-  private async resolveAccount(kind: 'user' | 'group', ref: string | number, field: string, errors: FieldError[]): Promise<number | undefined> {
-    if (typeof ref === 'number') return ref;
-    if (/^\d+$/.test(ref)) return Number(ref);
-    const found = kind === 'user' ? await this.host.identities.user(ref) : await this.host.identities.group(ref);
-    if (!found) {
-      errors.push({ field, message: `no ${kind} named ${ref} on this host` });
-      return undefined;
-    }
-    return kind === 'user' ? (found as { uid: number }).uid : (found as { gid: number }).gid;
-  }
-
-  private async resolveAcl(entries: readonly AclEntryInput[], field: string, errors: FieldError[]): Promise<StoredAclEntry[]> {
-    const out: StoredAclEntry[] = [];
-    const seen = new Set<string>();
-    for (const [i, e] of entries.entries()) {
-      let id: number | null = null;
-      if (e.tag !== 'mask' && e.qualifier !== null) {
-        const resolved = await this.resolveAccount(e.tag, e.qualifier, `${field}.${i}.qualifier`, errors);
-        if (resolved === undefined) continue;
-        id = resolved;
-      }
-      const key = `${e.default ? 'd' : ''}${e.tag}:${id ?? ''}`;
-      if (seen.has(key)) errors.push({ field: `${field}.${i}`, message: `duplicates an earlier ${e.default ? 'default ' : ''}${e.tag} entry` });
-      seen.add(key);
-      out.push({ tag: e.tag, id, perms: e.perms.replace(/-/g, ''), default: e.default });
-    }
-    return out;
-  }
-
-  private hostAcl(acl: readonly StoredAclEntry[]) {
-    return acl.map((e) => ({ tag: e.tag, id: e.id, perms: e.perms, isDefault: e.default }));
-  }
-
-  /** Decides what a new dataset is on disk, from the pool's snapshot driver. */
-  private planBackend(pool: PoolEntity, parentPath: string, name: string, mounts: readonly MountInfoEntry[]): DatasetBackend {
-    if (pool.snapshotDriver === 'btrfs') return { kind: 'btrfs-subvolume', zfsName: null };
-    if (pool.snapshotDriver === 'zfs') {
-      const parent = [...mounts].reverse().find((m) => m.mountPoint === parentPath && m.fsType === 'zfs');
-      const zfsName = parent ? `${parent.source}/${name}` : null;
-      // A parent that is a plain directory, or a name ZFS refuses: a plain directory with copy snapshots.
-      if (zfsName && ZFS_NAME.test(zfsName)) return { kind: 'zfs-filesystem', zfsName };
-    }
-    return { kind: 'directory', zfsName: null };
-  }
-
-  private driverOf(backend: DatasetBackend['kind']) {
-    return backend === 'zfs-filesystem' ? ('zfs' as const) : backend === 'btrfs-subvolume' ? ('btrfs' as const) : ('copy' as const);
-  }
 
   /** Hard when the pool's file system can enforce it on this dataset, else soft. */
   private async quotaPlan(pool: PoolEntity, backend: DatasetBackend, full: string): Promise<{ quotaKind: 'hard' | 'soft'; hardKind: DatasetEntity['hardQuotaKind']; projectId: number | null }> {
@@ -171,25 +93,9 @@ export class DatasetsService {
     if (problem) return { quotaKind: 'soft', hardKind: null, projectId: null };
     let projectId: number | null = null;
     if (kind === 'xfs-project') {
-      const max = await this.datasets.createQueryBuilder('d').select('MAX(d.project_id)', 'max').getRawOne<{ max: number | null }>();
-      projectId = Math.max(FIRST_PROJECT_ID, (max?.max ?? 0) + 1);
+      projectId = Math.max(FIRST_PROJECT_ID, ((await this.datasets.maxProjectId()) ?? 0) + 1);
     }
     return { quotaKind: 'hard', hardKind: kind, projectId };
-  }
-
-  /** Used bytes for a quota decision: the stored figure, or a quick bounded measurement. */
-  private async usedForQuota(ctx: DatasetContext | { path: string; exclude: string[] }): Promise<{ bytes: number; complete: boolean; at: Date } | null> {
-    if ('dataset' in ctx && ctx.dataset.usedBytes !== null && ctx.dataset.usedBytesAt) {
-      return { bytes: ctx.dataset.usedBytes, complete: ctx.dataset.usedComplete, at: ctx.dataset.usedBytesAt };
-    }
-    const target = 'dataset' in ctx ? { path: ctx.path, exclude: await this.usageExclusions(ctx) } : ctx;
-    const result = await measureUsage(this.host.fs, target.path, { exclude: new Set(target.exclude), ...QUICK_MEASURE });
-    return { bytes: result.bytes, complete: result.complete, at: this.clock.now() };
-  }
-
-  private async usageExclusions(ctx: DatasetContext): Promise<string[]> {
-    const nested = (await this.descendants(ctx.dataset)).map((d) => `${d.relativePath.slice(ctx.dataset.relativePath.length + 1)}/${SNAPDIR}`);
-    return [SNAPDIR, '.zfs', ...nested];
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -203,20 +109,18 @@ export class DatasetsService {
     if (!pool) errors.push({ field: 'poolId', message: 'no such pool' });
     let parent: DatasetEntity | null = null;
     if (body.parentId) {
-      parent = await this.datasets.findOneBy({ id: body.parentId });
+      parent = await this.datasets.findById(body.parentId);
       if (!parent) errors.push({ field: 'parentId', message: 'no such dataset' });
       else if (pool && parent.poolId !== pool.id) errors.push({ field: 'parentId', message: 'is a dataset of another pool' });
     }
-    const uid = body.owner !== undefined ? await this.resolveAccount('user', body.owner, 'owner', errors) : undefined;
-    const gid = body.group !== undefined ? await this.resolveAccount('group', body.group, 'group', errors) : undefined;
-    const acl = await this.resolveAcl(body.acl, 'acl', errors);
-    if (pool && acl.length && !pool.capabilities.posixAcl.available) {
-      errors.push({ field: 'acl', message: `POSIX ACLs are not available on pool ${pool.name}: ${pool.capabilities.posixAcl.reason}` });
-    }
+    const { uid, gid } = await resolveOwnership(this.host.identities, body, errors);
+    const acl = await resolveAcl(this.host.identities, body.acl, 'acl', errors);
+    const unsupported = pool && aclProblem(pool, acl);
+    if (unsupported) errors.push(unsupported);
     if (errors.length || !pool) throw DomainError.validation(errors);
 
     const relativePath = parent ? `${parent.relativePath}/${body.name}` : body.name;
-    if (await this.datasets.existsBy({ poolId: pool.id, relativePath })) throw DomainError.conflict(`Dataset ${relativePath} exists in pool ${pool.name}.`);
+    if (await this.datasets.existsAt(pool.id, relativePath)) throw DomainError.conflict(`Dataset ${relativePath} exists in pool ${pool.name}.`);
     await this.pools.assertOnline(pool);
 
     const parentPath = parent ? path.join(pool.path, parent.relativePath) : pool.path;
@@ -229,10 +133,10 @@ export class DatasetsService {
     if (existing && existing.type !== 'directory') throw DomainError.validation([{ field: 'name', message: `${full} exists and is a ${existing.type}, not a directory` }]);
 
     const mounts = await readMounts(fs, this.host.mountinfo);
-    const backend = existing ? await detectBackend(fs, mounts, full) : this.planBackend(pool, parentPath, body.name, mounts);
+    const backend = existing ? await detectBackend(fs, mounts, full) : planBackend(pool, parentPath, body.name, mounts);
     if (existing && body.quotaBytes !== null) {
       // Adopting a directory with data: a quota below what it already holds is refused up front.
-      const used = await this.usedForQuota({ path: full, exclude: [SNAPDIR, '.zfs'] });
+      const used = await this.measurer.usedForQuota({ path: full, exclude: [SNAPDIR, '.zfs'] });
       if (used && used.bytes > body.quotaBytes) {
         throw DomainError.validation([{ field: 'quotaBytes', message: `must be at least the ${used.bytes} bytes ${full} already uses${used.complete ? '' : ' (at least; the measurement stopped early)'}` }]);
       }
@@ -252,37 +156,36 @@ export class DatasetsService {
       if (created || uid !== undefined || gid !== undefined) await fs.chown(full, finalUid, finalGid);
       // After chown, which clears setgid.
       if (created || body.mode !== undefined) await fs.chmod(full, mode);
-      if (acl.length) await applyAcl(runner, full, mode, this.hostAcl(acl));
+      if (acl.length) await applyAcl(runner, full, mode, hostAcl(acl));
       const quota = body.quotaBytes !== null ? await this.quotaPlan(pool, backend, full) : { quotaKind: null, hardKind: null, projectId: null };
       if (quota.hardKind) {
         await setHardQuota(runner, quota.hardKind, { path: full, mountPoint: pool.mountPoint, zfsName: backend.zfsName, projectId: quota.projectId }, body.quotaBytes);
       }
-      const row = await this.datasets.save(
-        this.datasets.create({
-          poolId: pool.id,
-          parentId: parent?.id ?? null,
-          name: body.name,
-          relativePath,
-          backend: backend.kind,
-          zfsName: backend.zfsName,
-          snapshotDriver: this.driverOf(backend.kind),
-          uid: finalUid,
-          gid: finalGid,
-          mode,
-          acl,
-          quotaBytes: body.quotaBytes,
-          quotaKind: quota.quotaKind,
-          hardQuotaKind: quota.hardKind,
-          projectId: quota.projectId,
-          quotaExceeded: false,
-          usedBytes: null,
-          usedBytesAt: null,
-          usedComplete: false,
-          comment: body.comment,
-        }),
-      );
+      const row = await this.datasets.add({
+        poolId: pool.id,
+        parentId: parent?.id ?? null,
+        name: body.name,
+        relativePath,
+        backend: backend.kind,
+        zfsName: backend.zfsName,
+        snapshotDriver: snapshotDriverOf(backend.kind),
+        uid: finalUid,
+        gid: finalGid,
+        mode,
+        acl,
+        quotaBytes: body.quotaBytes,
+        quotaKind: quota.quotaKind,
+        hardQuotaKind: quota.hardKind,
+        projectId: quota.projectId,
+        quotaExceeded: false,
+        usedBytes: null,
+        usedBytesAt: null,
+        usedComplete: false,
+        comment: body.comment,
+      });
       this.log.log({ dataset: relativePath, pool: pool.name, backend: backend.kind, adopted: !created }, 'dataset created');
-      if (!created) void this.measureQuietly(row.id);
+      // An adopted directory holds data already: its first figure, in the background (on a copy of the row, which is answered now).
+      if (!created) void this.measurer.measureQuietly({ dataset: { ...row }, pool, path: full });
       return this.toDto(row, pool);
     } catch (err) {
       // Nothing half-made stays behind: the directory we created goes again.
@@ -297,14 +200,12 @@ export class DatasetsService {
     const { dataset, pool } = ctx;
     const before = await this.toDto(dataset, pool);
     const errors: FieldError[] = [];
-    const uid = body.owner !== undefined ? await this.resolveAccount('user', body.owner, 'owner', errors) : undefined;
-    const gid = body.group !== undefined ? await this.resolveAccount('group', body.group, 'group', errors) : undefined;
-    const acl = body.acl !== undefined ? await this.resolveAcl(body.acl, 'acl', errors) : undefined;
-    if (acl?.length && !pool.capabilities.posixAcl.available) {
-      errors.push({ field: 'acl', message: `POSIX ACLs are not available on pool ${pool.name}: ${pool.capabilities.posixAcl.reason}` });
-    }
+    const { uid, gid } = await resolveOwnership(this.host.identities, body, errors);
+    const acl = body.acl !== undefined ? await resolveAcl(this.host.identities, body.acl, 'acl', errors) : undefined;
+    const unsupported = aclProblem(pool, acl);
+    if (unsupported) errors.push(unsupported);
     if (body.quotaBytes !== undefined && body.quotaBytes !== null) {
-      const used = await this.usedForQuota(ctx);
+      const used = await this.measurer.usedForQuota(ctx);
       if (used && used.bytes > body.quotaBytes) {
         errors.push({ field: 'quotaBytes', message: `must be at least the ${used.bytes} bytes the dataset already uses (measured ${used.at.toISOString()})` });
       }
@@ -326,7 +227,7 @@ export class DatasetsService {
     dataset.mode = mode;
     if (acl !== undefined || (body.mode !== undefined && dataset.acl.length)) {
       dataset.acl = acl ?? dataset.acl;
-      await applyAcl(runner, ctx.path, mode, this.hostAcl(dataset.acl));
+      await applyAcl(runner, ctx.path, mode, hostAcl(dataset.acl));
     }
     if (body.quotaBytes !== undefined) {
       if (body.quotaBytes === null) {
@@ -382,7 +283,7 @@ export class DatasetsService {
               await setHardQuota(this.host.runner, 'xfs-project', { path: ctx.path, mountPoint: pool.mountPoint, projectId: dataset.projectId }, null).catch((e: Error) => job.log(`could not clear the XFS project quota: ${e.message}`, 'warn'));
             }
           }
-          await this.datasets.delete({ id });
+          await this.datasets.remove(id);
           job.log(keepData ? `The data stays in ${ctx.path}.` : 'Deleted.');
           return { datasetId: id, path: ctx.path, keepData };
         }),
@@ -393,7 +294,7 @@ export class DatasetsService {
 
   /** After a whole-dataset restore the root has the snapshot's owner and mode again. */
   async syncRootMetadata(id: string, st: { uid: number; gid: number; mode: number }): Promise<void> {
-    await this.datasets.update(id, { uid: st.uid, gid: st.gid, mode: st.mode });
+    await this.datasets.patch(id, { uid: st.uid, gid: st.gid, mode: st.mode });
   }
 
   /** The dataset directory is still where the database says, not replaced by a symlink to elsewhere. */
@@ -417,48 +318,13 @@ export class DatasetsService {
       (job) =>
         this.locks.run(id, async () => {
           job.log(`Measuring ${ctx.path}`);
-          const result = await this.measureNow(ctx, job.signal);
+          const result = await this.measurer.measureNow(ctx, job.signal);
           job.log(`${result.bytes} bytes in ${result.entries} entries${result.complete ? '' : ` (incomplete: ${result.reason})`}`);
           return result;
         }),
       { actor, eventAccess: 'viewer' },
     );
     return job;
-  }
-
-  /**
-   * Walks the dataset within the configured budget, stores the figure and announces quota changes
-   * (`dataset.quota-exceeded` when a quota is passed, `dataset.quota-ok` when back under).
-   */
-  async measureNow(ctx: DatasetContext, signal?: AbortSignal): Promise<UsageResult> {
-    const result = await measureUsage(this.host.fs, ctx.path, {
-      exclude: new Set(await this.usageExclusions(ctx)),
-      maxEntries: this.options.usageMaxEntries,
-      maxMs: this.options.usageMaxMs,
-      signal,
-    });
-    const fresh = await this.datasets.findOneBy({ id: ctx.dataset.id });
-    if (!fresh) return result;
-    const exceeded = fresh.quotaBytes !== null && result.bytes > fresh.quotaBytes;
-    await this.datasets.update(fresh.id, { usedBytes: result.bytes, usedBytesAt: this.clock.now(), usedComplete: result.complete, quotaExceeded: exceeded });
-    Object.assign(fresh, { usedBytes: result.bytes, quotaExceeded: exceeded });
-    if (exceeded !== ctx.dataset.quotaExceeded) {
-      const data = { datasetId: fresh.id, poolId: ctx.pool.id, path: ctx.path, usedBytes: result.bytes, quotaBytes: fresh.quotaBytes, quotaKind: fresh.quotaKind };
-      if (exceeded) this.log.warn(data, 'dataset quota exceeded');
-      this.events.publish({ type: exceeded ? 'dataset.quota-exceeded' : 'dataset.quota-ok', access: 'viewer', data: { ...data, severity: exceeded ? 'warning' : 'info' } });
-    }
-    ctx.dataset.usedBytes = result.bytes;
-    ctx.dataset.quotaExceeded = exceeded;
-    return result;
-  }
-
-  private async measureQuietly(id: string): Promise<void> {
-    try {
-      const ctx = await this.context(id);
-      await this.locks.run(id, () => this.measureNow(ctx));
-    } catch (err) {
-      this.log.warn({ datasetId: id, err: (err as Error).message }, 'dataset measurement failed');
-    }
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -1,63 +1,18 @@
 import path from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import {
-  AbsolutePath,
-  innerPathProblem,
-  type Pool,
-  type PoolCandidate,
-  type PoolCreate,
-  type PoolHealth,
-  type PoolUpdate,
-  type SnapshotDriverKind,
-  type UsageLevel,
-} from '@moxnas/contracts';
-import {
-  candidateMounts,
-  containingMount,
-  isReadOnlyMount,
-  isSystemPath,
-  isWithin,
-  probePoolCapabilities,
-  probeWritable,
-  PSEUDO_FILESYSTEMS,
-  readMounts,
-  type MountInfoEntry,
-  type PoolCapabilities,
-} from '@moxnas/host';
-import { QueryFailedError, Repository } from 'typeorm';
+import { AbsolutePath, innerPathProblem, type Pool, type PoolCandidate, type PoolCreate, type PoolUpdate, type UsageLevel } from '@moxnas/contracts';
+import { candidateMounts, containingMount, isReadOnlyMount, isSystemPath, isWithin, probePoolCapabilities, probeWritable, PSEUDO_FILESYSTEMS, readMounts, type MountInfoEntry } from '@moxnas/host';
 import { APP_CONFIG, type AppConfig } from '../../../core/config/config';
+import { isUniqueViolation } from '../../../core/database/unique-violation';
 import { DomainError } from '../../../core/errors/domain-error';
 import { EventsService } from '../../system/events/events.service';
 import { AuditContext } from '../../users/audit/audit-context';
-import { DatasetEntity } from '../entities/dataset.entity';
-import { PoolEntity, type PoolSpaceRecord } from '../entities/pool.entity';
+import { DatasetsRepository } from '../datasets/datasets.repository';
+import type { PoolEntity } from '../entities/pool.entity';
 import { STORAGE_CLOCK, STORAGE_HOST, type StorageClock, type StorageHost } from '../storage-host';
 import { PoolDependents, type StorageDependant } from './pool-dependents';
-
-/** What a look at the host says about a pool right now. */
-export interface PoolInspection {
-  health: PoolHealth;
-  space: PoolSpaceRecord | null;
-  mount: MountInfoEntry | null;
-}
-
-export function isUniqueViolation(err: unknown): boolean {
-  return err instanceof QueryFailedError && (err.driverError as { code?: string } | undefined)?.code === '23505';
-}
-
-export function usageLevel(ratio: number | null | undefined, warningPercent: number, criticalPercent: number): UsageLevel {
-  if (ratio === null || ratio === undefined || Number.isNaN(ratio)) return 'unknown';
-  if (ratio * 100 >= criticalPercent) return 'critical';
-  if (ratio * 100 >= warningPercent) return 'warning';
-  return 'ok';
-}
-
-function driverFor(caps: PoolCapabilities): SnapshotDriverKind {
-  if (caps.zfsSnapshots.available) return 'zfs';
-  if (caps.btrfsSnapshots.available) return 'btrfs';
-  return 'copy';
-}
+import { inspectPool, snapshotDriverFor, usageLevel, type PoolInspection } from './pool-inspection';
+import { PoolsRepository } from './pools.repository';
 
 /**
  * Pools: registered mount points (or directories on them). Health and space come from the host
@@ -69,8 +24,8 @@ export class PoolsService {
   private readonly log = new Logger('storage');
 
   constructor(
-    @InjectRepository(PoolEntity) private readonly pools: Repository<PoolEntity>,
-    @InjectRepository(DatasetEntity) private readonly datasets: Repository<DatasetEntity>,
+    private readonly pools: PoolsRepository,
+    private readonly datasets: DatasetsRepository,
     @Inject(STORAGE_HOST) private readonly host: StorageHost,
     @Inject(STORAGE_CLOCK) private readonly clock: StorageClock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -84,34 +39,29 @@ export class PoolsService {
   // ---------------------------------------------------------------------------------------------
 
   async list(): Promise<Pool[]> {
-    const rows = await this.pools.find({ order: { name: 'ASC' } });
-    const counts = await this.datasetCounts();
+    const rows = await this.pools.list();
+    const counts = await this.datasets.countByPool();
     return rows.map((r) => this.toDto(r, counts.get(r.id) ?? 0));
   }
 
   async get(id: string): Promise<Pool> {
     const row = await this.entity(id);
-    return this.toDto(row, (await this.datasetCounts()).get(id) ?? 0);
+    return this.toDto(row, (await this.datasets.countByPool()).get(id) ?? 0);
   }
 
   async entity(id: string): Promise<PoolEntity> {
-    const row = await this.pools.findOneBy({ id });
+    const row = await this.pools.findById(id);
     if (!row) throw DomainError.notFound('Pool');
     return row;
   }
 
-  async all(): Promise<PoolEntity[]> {
-    return this.pools.find({ order: { name: 'ASC' } });
-  }
-
-  private async datasetCounts(): Promise<Map<string, number>> {
-    const rows = await this.datasets.createQueryBuilder('d').select('d.pool_id', 'poolId').addSelect('COUNT(*)', 'count').groupBy('d.pool_id').getRawMany<{ poolId: string; count: string }>();
-    return new Map(rows.map((r) => [r.poolId, Number(r.count)]));
+  all(): Promise<PoolEntity[]> {
+    return this.pools.list();
   }
 
   async candidates(): Promise<PoolCandidate[]> {
     const mounts = await readMounts(this.host.fs, this.host.mountinfo);
-    const pools = await this.pools.find();
+    const pools = await this.pools.list();
     const out: PoolCandidate[] = [];
     for (const m of candidateMounts(mounts)) {
       const st = await this.host.fs.stat(m.mountPoint).catch(() => null);
@@ -163,14 +113,14 @@ export class PoolsService {
     const writable = await probeWritable(fs, real);
     if (!writable.ok) throw fail(writable.reason ?? 'is not writable');
 
-    const existing = await this.pools.find();
+    const existing = await this.pools.list();
     if (existing.some((p) => p.name === body.name)) throw DomainError.conflict(`A pool named ${body.name} exists.`);
     const overlap = existing.find((p) => isWithin(real, p.path) || isWithin(p.path, real));
     if (overlap) throw DomainError.conflict(`${real} overlaps pool ${overlap.name} (${overlap.path}); pools cannot be nested.`);
 
     const capabilities = await probePoolCapabilities({ fs, runner: this.host.runner, path: real, mount, root: this.host.root });
-    const inspection = await this.inspectWith({ path: real, mountPoint: mount.mountPoint, fsType: mount.fsType }, mounts);
-    const row = this.pools.create({
+    const inspection = await inspectPool(fs, { path: real, mountPoint: mount.mountPoint, fsType: mount.fsType }, mounts, this.clock.now().toISOString());
+    const fields = {
       name: body.name,
       description: body.description,
       path: real,
@@ -179,19 +129,16 @@ export class PoolsService {
       source: mount.source,
       warningPercent: body.warningPercent,
       criticalPercent: body.criticalPercent,
-      snapshotDriver: driverFor(capabilities),
+      snapshotDriver: snapshotDriverFor(capabilities),
       capabilities,
       health: inspection.health,
       space: inspection.space,
       usageLevel: usageLevel(inspection.space?.usedRatio, body.warningPercent, body.criticalPercent),
       refreshedAt: this.clock.now(),
+    };
+    const row = await this.pools.add(fields).catch((err: unknown) => {
+      throw isUniqueViolation(err) ? DomainError.conflict(`A pool named ${body.name} or at ${real} exists.`) : err;
     });
-    try {
-      await this.pools.save(row);
-    } catch (err) {
-      if (isUniqueViolation(err)) throw DomainError.conflict(`A pool named ${body.name} or at ${real} exists.`);
-      throw err;
-    }
     this.log.log({ pool: row.name, path: real, fsType: mount.fsType, driver: row.snapshotDriver }, 'pool registered');
     return this.toDto(row, 0);
   }
@@ -202,7 +149,7 @@ export class PoolsService {
     const warning = body.warningPercent ?? row.warningPercent;
     const critical = body.criticalPercent ?? row.criticalPercent;
     if (warning >= critical) throw DomainError.validation([{ field: body.warningPercent !== undefined ? 'warningPercent' : 'criticalPercent', message: `warningPercent (${warning}) must be below criticalPercent (${critical})` }]);
-    if (body.name !== undefined && body.name !== row.name && (await this.pools.existsBy({ name: body.name }))) {
+    if (body.name !== undefined && body.name !== row.name && (await this.pools.nameTaken(body.name))) {
       throw DomainError.conflict(`A pool named ${body.name} exists.`);
     }
     Object.assign(row, {
@@ -225,14 +172,14 @@ export class PoolsService {
 
   async remove(id: string): Promise<void> {
     const row = await this.entity(id);
-    const datasets = await this.datasets.find({ where: { poolId: id }, order: { relativePath: 'ASC' } });
+    const datasets = await this.datasets.list(id);
     const dependants: StorageDependant[] = datasets.map((d) => ({ kind: 'dataset', id: d.id, name: d.relativePath, path: path.join(row.path, d.relativePath) }));
     dependants.push(...(await this.dependents.find({ kind: 'pool', id: row.id, name: row.name, path: row.path, poolId: row.id })));
     if (dependants.length) {
       throw DomainError.conflict(`Pool ${row.name} is in use: ${dependants.map((d) => `${d.kind} ${d.name}`).join(', ')}.`, { dependants });
     }
     const before = await this.get(id);
-    await this.pools.delete({ id });
+    await this.pools.remove(id);
     this.audit.describe({ target: `pool:${row.name}`, before, after: null });
     this.log.log({ pool: row.name }, 'pool unregistered (data left on disk)');
   }
@@ -248,49 +195,8 @@ export class PoolsService {
   // Health
   // ---------------------------------------------------------------------------------------------
 
-  private async inspectWith(pool: { path: string; mountPoint: string; fsType: string }, mounts: MountInfoEntry[]): Promise<PoolInspection> {
-    const { fs } = this.host;
-    const problems: string[] = [];
-    const checkedAt = this.clock.now().toISOString();
-    const st = await fs.lstat(pool.path).catch(() => null);
-    if (!st) {
-      problems.push(`${pool.path} does not exist (the mount or directory is missing)`);
-      return { health: { status: 'degraded', mounted: false, writable: false, readOnly: false, problems, checkedAt }, space: null, mount: null };
-    }
-    if (st.type !== 'directory') {
-      problems.push(`${pool.path} is no longer a directory (it is a ${st.type})`);
-      return { health: { status: 'degraded', mounted: false, writable: false, readOnly: false, problems, checkedAt }, space: null, mount: null };
-    }
-    const mount = containingMount(mounts, pool.path);
-    const mounted = !!mount && mount.mountPoint === pool.mountPoint && mount.fsType === pool.fsType;
-    if (!mounted) {
-      // The LXC failure mode: the bind mount did not come back, and writes would land on the root disk.
-      problems.push(
-        `${pool.path} is not on its file system: expected ${pool.mountPoint} (${pool.fsType}), found ${mount ? `${mount.mountPoint} (${mount.fsType})` : 'no mount'}; the mount is missing`,
-      );
-      return { health: { status: 'degraded', mounted: false, writable: false, readOnly: false, problems, checkedAt }, space: null, mount };
-    }
-    const readOnly = isReadOnlyMount(mount);
-    if (readOnly) problems.push(`${mount.mountPoint} is mounted read-only (remounted after I/O errors?)`);
-    const writable = readOnly ? { ok: false, reason: null } : await probeWritable(fs, pool.path);
-    if (!writable.ok && writable.reason) problems.push(writable.reason);
-    let space: PoolSpaceRecord | null = null;
-    try {
-      const s = await fs.statfs(pool.path);
-      const used = s.totalBytes - s.freeBytes;
-      space = { totalBytes: s.totalBytes, usedBytes: used, availableBytes: s.availableBytes, usedRatio: used + s.availableBytes > 0 ? used / (used + s.availableBytes) : 0 };
-    } catch (err) {
-      problems.push(`statfs failed: ${(err as Error).message}`);
-    }
-    return {
-      health: { status: problems.length ? 'degraded' : 'online', mounted: true, writable: writable.ok, readOnly, problems, checkedAt },
-      space,
-      mount,
-    };
-  }
-
   async inspect(row: PoolEntity): Promise<PoolInspection> {
-    return this.inspectWith(row, await readMounts(this.host.fs, this.host.mountinfo));
+    return inspectPool(this.host.fs, row, await readMounts(this.host.fs, this.host.mountinfo), this.clock.now().toISOString());
   }
 
   /**
@@ -300,7 +206,7 @@ export class PoolsService {
    */
   async refreshOne(row: PoolEntity, options: { capabilities: boolean; announce: boolean; mounts?: MountInfoEntry[] }): Promise<PoolEntity> {
     const mounts = options.mounts ?? (await readMounts(this.host.fs, this.host.mountinfo));
-    const inspection = await this.inspectWith(row, mounts);
+    const inspection = await inspectPool(this.host.fs, row, mounts, this.clock.now().toISOString());
     const before = { status: row.health.status, level: row.usageLevel };
     row.health = inspection.health;
     row.space = inspection.space;
@@ -312,7 +218,7 @@ export class PoolsService {
         row.capabilities = await probePoolCapabilities({ fs: this.host.fs, runner: this.host.runner, path: row.path, mount: inspection.mount, root: this.host.root });
       }
     }
-    await this.pools.update(row.id, {
+    await this.pools.recordCheck(row.id, {
       health: row.health,
       space: row.space,
       usageLevel: row.usageLevel,
@@ -406,7 +312,7 @@ export class PoolsService {
 
   /** The pool a real path lives in, if any (the shares module uses it to find the pool of a share path). */
   async findByPath(realPath: string): Promise<PoolEntity | null> {
-    return (await this.pools.find()).find((p) => isWithin(realPath, p.path)) ?? null;
+    return (await this.pools.list()).find((p) => isWithin(realPath, p.path)) ?? null;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -435,7 +341,7 @@ export class PoolsService {
 
   /** Reported by the pools in the detailed health check. */
   async healthSummary(): Promise<{ status: 'healthy' | 'degraded' | 'unhealthy'; pools: number; degraded: number; message?: string }> {
-    const rows = await this.pools.find();
+    const rows = await this.pools.list();
     const degraded = rows.filter((r) => r.health.status !== 'online');
     return {
       status: degraded.length ? 'degraded' : 'healthy',

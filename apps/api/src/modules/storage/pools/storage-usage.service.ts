@@ -1,11 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import type { UsageReport } from '@moxnas/contracts';
-import { Repository } from 'typeorm';
-import { DatasetEntity } from '../entities/dataset.entity';
-import { PoolEntity } from '../entities/pool.entity';
+import { DatasetsRepository } from '../datasets/datasets.repository';
 import { STORAGE_CLOCK, type StorageClock } from '../storage-host';
-import { usageLevel } from './pools.service';
+import { usageLevel } from './pool-inspection';
+import { PoolsRepository } from './pools.repository';
 
 /**
  * The usage report the alerts engine reads: every pool against its warning/critical thresholds and
@@ -16,15 +14,15 @@ import { usageLevel } from './pools.service';
 @Injectable()
 export class StorageUsageService {
   constructor(
-    @InjectRepository(PoolEntity) private readonly pools: Repository<PoolEntity>,
-    @InjectRepository(DatasetEntity) private readonly datasets: Repository<DatasetEntity>,
+    private readonly pools: PoolsRepository,
+    private readonly datasets: DatasetsRepository,
     @Inject(STORAGE_CLOCK) private readonly clock: StorageClock,
   ) {}
 
   async usageReport(): Promise<UsageReport> {
-    const pools = await this.pools.find({ order: { name: 'ASC' } });
+    const pools = await this.pools.list();
     const byId = new Map(pools.map((p) => [p.id, p]));
-    const datasets = await this.datasets.find({ order: { relativePath: 'ASC' } });
+    const datasets = await this.datasets.list();
     return {
       at: this.clock.now().toISOString(),
       pools: pools.map((p) => ({

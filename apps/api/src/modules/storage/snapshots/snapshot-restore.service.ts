@@ -5,7 +5,8 @@ import { CommandXattrTool, isWithin, restoreTree, SNAPDIR, type ModeMap, type Sn
 import { DomainError } from '../../../core/errors/domain-error';
 import { JobsService } from '../../system/jobs/jobs.service';
 import { DatasetLocks } from '../dataset-locks';
-import { DatasetsService, type DatasetContext } from '../datasets/datasets.service';
+import type { DatasetContext } from '../datasets/dataset-plan';
+import { DatasetsService } from '../datasets/datasets.service';
 import type { SnapshotEntity } from '../entities/snapshot.entity';
 import { PoolsService } from '../pools/pools.service';
 import { STORAGE_CLOCK, STORAGE_HOST, type StorageClock, type StorageHost } from '../storage-host';

@@ -3,14 +3,16 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import type { Job, Snapshot } from '@moxnas/contracts';
 import { isWithin, Limiter, snapshotName, SnapshotError, type SnapshotDriver } from '@moxnas/host';
 import { DatabaseService } from '../../../core/database/database.service';
+import { isUniqueViolation } from '../../../core/database/unique-violation';
 import { DomainError } from '../../../core/errors/domain-error';
 import type { JobContext } from '../../system/jobs/jobs.service';
 import { JobsService } from '../../system/jobs/jobs.service';
 import { AuditContext } from '../../users/audit/audit-context';
 import { DatasetLocks } from '../dataset-locks';
-import { DatasetsService, type DatasetContext } from '../datasets/datasets.service';
+import type { DatasetContext } from '../datasets/dataset-plan';
+import { DatasetsService } from '../datasets/datasets.service';
 import type { SnapshotEntity } from '../entities/snapshot.entity';
-import { isUniqueViolation, PoolsService } from '../pools/pools.service';
+import { PoolsService } from '../pools/pools.service';
 import { STORAGE_CLOCK, STORAGE_HOST, type StorageClock, type StorageHost } from '../storage-host';
 import { SnapshotModeCache } from './snapshot-modes';
 import { SnapshotsRepository, type NewSnapshot, type SnapshotListFilter } from './snapshots.repository';
