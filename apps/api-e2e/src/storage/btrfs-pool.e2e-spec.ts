@@ -206,4 +206,27 @@ describeHost('btrfs pools on a real btrfs file system', BTRFS_LOOP_NEEDS, () => 
     for (const d of [legacy.body, plain.body]) await finished(await app.api<Job>('DELETE', `/api/storage/datasets/${d.id}`));
     expect(await subvolumes(loop)).toEqual([]);
   });
+
+  it('answers 409 with the file system’s words when quotas were turned off behind its back, and changes nothing', async () => {
+    const res = await app.api<Dataset>('POST', '/api/storage/datasets', { poolId: pool.id, name: 'limited', mode: '0750', quotaBytes: 4 * MiB });
+    expect({ status: res.status, quotaKind: res.body.quotaKind }).toEqual({ status: 201, quotaKind: 'hard' });
+    await loop.btrfs('quota', 'disable', loop.mountPoint);
+    try {
+      // The pool still says hard quotas (the probe is older than the change); btrfs refuses the limit.
+      const patched = await app.api<{ message: string }>('PATCH', `/api/storage/datasets/${res.body.id}`, { quotaBytes: 6 * MiB, mode: '0700' });
+      expect(patched.status).toBe(409);
+      expect(patched.body.message).toMatch(new RegExp(`refused the btrfs-qgroup quota on ${res.body.path}: .+ run \\\`btrfs quota enable ${loop.mountPoint}\\\``));
+      // Nothing was applied: the mode and the stored quota are as before.
+      expect(((await fs.stat(res.body.path)).mode & 0o7777).toString(8)).toBe('750');
+      const after = await app.api<Dataset>('GET', `/api/storage/datasets/${res.body.id}`);
+      expect({ quotaBytes: after.body.quotaBytes, mode: after.body.mode }).toEqual({ quotaBytes: 4 * MiB, mode: '0750' });
+      // A new dataset with a quota is refused the same way, and leaves no subvolume behind.
+      const refused = await app.api<{ message: string }>('POST', '/api/storage/datasets', { poolId: pool.id, name: 'refused', quotaBytes: 4 * MiB });
+      expect(refused.status).toBe(409);
+      expect(await subvolumes(loop)).not.toContain('refused');
+    } finally {
+      await loop.btrfs('quota', 'enable', loop.mountPoint);
+    }
+    await finished(await app.api<Job>('DELETE', `/api/storage/datasets/${res.body.id}`));
+  });
 });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Dataset, DatasetCreate, DatasetUpdate, FieldError, Job } from '@moxnas/contracts';
-import { applyAcl, createDatasetStorage, destroyDatasetStorage, detectBackend, hardQuotaApplies, readMounts, setHardQuota, SNAPDIR, type DatasetBackend, type SnapshotTarget } from '@moxnas/host';
+import { applyAcl, CommandError, createDatasetStorage, destroyDatasetStorage, detectBackend, hardQuotaApplies, readMounts, setHardQuota, SNAPDIR, type DatasetBackend, type HardQuotaKind, type QuotaTarget, type SnapshotTarget } from '@moxnas/host';
 import { isUniqueViolation } from '../../../core/database/unique-violation';
 import { DomainError } from '../../../core/errors/domain-error';
 import { JobsService } from '../../system/jobs/jobs.service';
@@ -98,6 +98,18 @@ export class DatasetsService {
     return { quotaKind: 'hard', hardKind: kind, projectId };
   }
 
+  /** Sets or clears a hard quota; a file system that refuses it is a 409 with its words, not a 500. */
+  private async setQuota(kind: HardQuotaKind, target: QuotaTarget, bytes: number | null): Promise<void> {
+    try {
+      await setHardQuota(this.host.runner, kind, target, bytes);
+    } catch (err) {
+      if (!(err instanceof CommandError)) throw err;
+      const said = err.result?.stderr.trim() || err.message;
+      const fix = kind === 'btrfs-qgroup' ? ` If quotas were turned off, run \`btrfs quota enable ${target.mountPoint}\` and refresh the pool, or clear the quota.` : '';
+      throw DomainError.conflict(`The file system refused the ${kind} quota on ${target.path}: ${said}.${fix}`, { command: err.command, stderr: err.result?.stderr ?? null });
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Changes
   // ---------------------------------------------------------------------------------------------
@@ -159,7 +171,7 @@ export class DatasetsService {
       if (acl.length) await applyAcl(runner, full, mode, hostAcl(acl));
       const quota = body.quotaBytes !== null ? await this.quotaPlan(pool, backend, full) : { quotaKind: null, hardKind: null, projectId: null };
       if (quota.hardKind) {
-        await setHardQuota(runner, quota.hardKind, { path: full, mountPoint: pool.mountPoint, zfsName: backend.zfsName, projectId: quota.projectId }, body.quotaBytes);
+        await this.setQuota(quota.hardKind, { path: full, mountPoint: pool.mountPoint, zfsName: backend.zfsName, projectId: quota.projectId }, body.quotaBytes);
       }
       const row = await this.datasets.add({
         poolId: pool.id,
@@ -216,6 +228,26 @@ export class DatasetsService {
       await this.pools.assertOnline(pool);
       await this.assertInPlace(ctx);
     }
+    // The quota first: the step a file system may refuse (quotas turned off since the probe), so a
+    // refusal leaves owner, mode and ACL as they were.
+    if (body.quotaBytes !== undefined) {
+      if (body.quotaBytes === null) {
+        if (dataset.hardQuotaKind) await this.setQuota(dataset.hardQuotaKind, { path: ctx.path, mountPoint: pool.mountPoint, zfsName: dataset.zfsName, projectId: dataset.projectId }, null);
+        Object.assign(dataset, { quotaBytes: null, quotaKind: null, hardQuotaKind: null, quotaExceeded: false });
+      } else {
+        const plan = dataset.hardQuotaKind
+          ? { quotaKind: 'hard' as const, hardKind: dataset.hardQuotaKind, projectId: dataset.projectId }
+          : await this.quotaPlan(pool, { kind: dataset.backend, zfsName: dataset.zfsName }, ctx.path);
+        if (plan.hardKind) await this.setQuota(plan.hardKind, { path: ctx.path, mountPoint: pool.mountPoint, zfsName: dataset.zfsName, projectId: plan.projectId }, body.quotaBytes);
+        Object.assign(dataset, {
+          quotaBytes: body.quotaBytes,
+          quotaKind: plan.quotaKind,
+          hardQuotaKind: plan.hardKind,
+          projectId: plan.projectId,
+          quotaExceeded: dataset.usedBytes !== null && dataset.usedBytes > body.quotaBytes,
+        });
+      }
+    }
     const { fs, runner } = this.host;
     const mode = body.mode !== undefined ? Number.parseInt(body.mode, 8) : dataset.mode;
     if (uid !== undefined || gid !== undefined) {
@@ -228,24 +260,6 @@ export class DatasetsService {
     if (acl !== undefined || (body.mode !== undefined && dataset.acl.length)) {
       dataset.acl = acl ?? dataset.acl;
       await applyAcl(runner, ctx.path, mode, hostAcl(dataset.acl));
-    }
-    if (body.quotaBytes !== undefined) {
-      if (body.quotaBytes === null) {
-        if (dataset.hardQuotaKind) await setHardQuota(runner, dataset.hardQuotaKind, { path: ctx.path, mountPoint: pool.mountPoint, zfsName: dataset.zfsName, projectId: dataset.projectId }, null);
-        Object.assign(dataset, { quotaBytes: null, quotaKind: null, hardQuotaKind: null, quotaExceeded: false });
-      } else {
-        const plan = dataset.hardQuotaKind
-          ? { quotaKind: 'hard' as const, hardKind: dataset.hardQuotaKind, projectId: dataset.projectId }
-          : await this.quotaPlan(pool, { kind: dataset.backend, zfsName: dataset.zfsName }, ctx.path);
-        if (plan.hardKind) await setHardQuota(runner, plan.hardKind, { path: ctx.path, mountPoint: pool.mountPoint, zfsName: dataset.zfsName, projectId: plan.projectId }, body.quotaBytes);
-        Object.assign(dataset, {
-          quotaBytes: body.quotaBytes,
-          quotaKind: plan.quotaKind,
-          hardQuotaKind: plan.hardKind,
-          projectId: plan.projectId,
-          quotaExceeded: dataset.usedBytes !== null && dataset.usedBytes > body.quotaBytes,
-        });
-      }
     }
     if (body.comment !== undefined) dataset.comment = body.comment;
     await this.datasets.save(dataset);
