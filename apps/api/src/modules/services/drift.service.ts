@@ -7,7 +7,8 @@ import { DatabaseService } from '../../core/database/database.service';
 import { HOST_FS } from '../../core/host/host.module';
 import { MetricsService } from '../../core/metrics/metrics.service';
 import { EventsService } from '../system/events/events.service';
-import { ApplyEngine, sha256 } from './apply/apply-engine';
+import { sha256 } from '../../core/crypto/sha256';
+import { ApplyEngine } from './apply/apply-engine';
 
 /**
  * Compares the managed files on disk with the last applied revision, on a timer and on demand.

@@ -6,7 +6,8 @@ import { ApplyEngine } from '../services/apply/apply-engine';
 import { PoolEntity } from '../storage/entities/pool.entity';
 import { AuditContext } from '../users/audit/audit-context';
 import { ShareChecks, type DirectoryPlan } from './share-checks.service';
-import { isUniqueViolation, likeTerm, throwIfInvalid, type MutationOptions, type Page } from './share-support';
+import { isUniqueViolation } from '../../core/database/unique-violation';
+import { likeTerm, throwIfInvalid, type MutationOptions, type Page } from './share-support';
 
 /** The columns every share table has besides its protocol's options. */
 export interface ShareRow extends ObjectLiteral {

@@ -1,6 +1,5 @@
 import { createParamDecorator, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FieldError } from '@moxnas/contracts';
-import { QueryFailedError } from 'typeorm';
 import { DomainError } from '../../core/errors/domain-error';
 import { sentBody } from '../../core/http/contract-validation.guard';
 
@@ -8,10 +7,6 @@ import { sentBody } from '../../core/http/contract-validation.guard';
 export interface MutationOptions {
   dryRun: boolean;
   actor: string | null;
-}
-
-export function isUniqueViolation(err: unknown): boolean {
-  return err instanceof QueryFailedError && (err.driverError as { code?: string } | undefined)?.code === '23505';
 }
 
 export function throwIfInvalid(errors: FieldError[], message = 'The share is not valid.'): void {

@@ -23,7 +23,6 @@ import {
 } from './managed-config';
 import { ServiceLock } from './service-lock';
 
-export { sha256 } from './config-revisions';
 
 /** What a change's `mutate` can do besides writing rows: register how to undo a host side effect. */
 export interface ChangeTransaction {

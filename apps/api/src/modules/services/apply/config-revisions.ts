@@ -1,12 +1,8 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../../core/crypto/sha256';
 import type { ServiceId } from '@moxnas/contracts';
 import type { Repository } from 'typeorm';
 import type { ConfigRevisionEntity, RevisionResult } from '../entities/config-revision.entity';
 import type { RenderedConfig } from './managed-config';
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
 /** Who made a change, for its revisions. */
 export interface RevisionAuthor {

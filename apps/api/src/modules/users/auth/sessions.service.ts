@@ -1,8 +1,9 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, IsNull, Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../../core/config/config';
+import { sha256 } from '../../../core/crypto/sha256';
 import { DomainError } from '../../../core/errors/domain-error';
 import { CLOCK, type Clock } from '../clock';
 import { AuthSessionEntity, RefreshTokenEntity } from '../entities/auth-session.entity';
@@ -12,10 +13,6 @@ import type { ClientInfo } from './identity';
 
 /** However often it is refreshed, a login ends after this long. */
 const SESSION_MAX_SECONDS = 30 * 24 * 3600;
-
-export function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
-}
 
 export interface IssuedRefresh {
   sessionId: string;

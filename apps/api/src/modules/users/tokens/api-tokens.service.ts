@@ -16,7 +16,7 @@ import { DomainError } from '../../../core/errors/domain-error';
 import { AuditContext } from '../audit/audit-context';
 import { AUTH_CACHE_SECONDS, AuthStateService } from '../auth/auth-state.service';
 import type { Identity } from '../auth/identity';
-import { sha256 } from '../auth/sessions.service';
+import { sha256 } from '../../../core/crypto/sha256';
 import { CLOCK, type Clock } from '../clock';
 import { ApiTokenEntity } from '../entities/api-token.entity';
 import { UserEntity } from '../entities/user.entity';
