@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { EMBEDDED_SETTINGS } from '../../src/core/database/embedded-postgres';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { testBackend } from '../support/test-db';
 
@@ -45,5 +46,12 @@ describe(`database under concurrency (${testBackend()})`, () => {
     );
     const rows = (await ds.query('SELECT id FROM conc_test WHERE id >= 1000 ORDER BY id')) as Array<{ id: number }>;
     expect(rows.map((r) => r.id)).toEqual(Array.from({ length: 10 }, (_, k) => 1000 + 2 * k));
+  });
+
+  // The embedded database runs with small-container memory settings; real PostgreSQL keeps its own.
+  (testBackend() === 'embedded' ? it : it.skip)('runs the embedded database with the small-container memory settings', async () => {
+    const show = async (name: string) => ((await ds.query(`SHOW ${name}`)) as Array<Record<string, string>>)[0][name];
+    const shown = Object.fromEntries(await Promise.all(Object.keys(EMBEDDED_SETTINGS).map(async (name) => [name, await show(name)])));
+    expect(shown).toEqual(EMBEDDED_SETTINGS);
   });
 });

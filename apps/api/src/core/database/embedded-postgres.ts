@@ -12,6 +12,20 @@ export interface EmbeddedEndpoint {
 const SOCKET_PORT = 5432;
 
 /**
+ * Memory settings for a small container. PostgreSQL's defaults (128 MB of shared buffers) are sized
+ * for a server; MoxNAS's database is a few MB, and inside PGlite every buffer lives in the API's own
+ * process. Measured on reopening a data dir (docs/performance.md): 312 MiB RSS with the defaults,
+ * 168 MiB with these; smaller buffers saved little more (8 MB: 153 MiB).
+ */
+export const EMBEDDED_SETTINGS: Readonly<Record<string, string>> = {
+  shared_buffers: '16MB',
+  work_mem: '2MB',
+  maintenance_work_mem: '16MB',
+  temp_buffers: '2MB',
+  wal_buffers: '1MB',
+};
+
+/**
  * The embedded database: PGlite persisted in the data dir, served over the Postgres wire protocol on
  * a unix socket so the same TypeORM postgres driver and pool talk to it as to a real server.
  */
@@ -34,6 +48,7 @@ export class EmbeddedPostgres {
     await fs.mkdir(this.socketDir, { recursive: true, mode: 0o700 });
     const socketPath = path.join(this.socketDir, `.s.PGSQL.${SOCKET_PORT}`);
     this.db = await PGlite.create({
+      startParams: [...PGlite.defaultStartParams, ...Object.entries(EMBEDDED_SETTINGS).flatMap(([k, v]) => ['-c', `${k}=${v}`])],
       ...(this.dataDir ? { dataDir: this.dataDir } : {}),
       ...(this.loadFrom ? { loadDataDir: this.loadFrom } : {}),
     });
