@@ -323,34 +323,6 @@ export const AlertSourceEvents = {
   }),
   /** A daemon's state changed. `enabled` (optional) says whether it should be running. */
   'service.status': z.object({ id: serviceName, state: z.string().min(1).max(32), enabled: z.boolean().optional() }).loose(),
-  /**
-   * Pool usage, either as figures (thresholds default to 80 % warning and 95 % critical) or as a
-   * level the publisher computed itself (the storage module's shape: `ok` clears).
-   */
-  'pool.usage': z.union([
-    z.object({
-      pool: z.string().min(1).max(128),
-      usedBytes: z.number().min(0),
-      sizeBytes: z.number().positive(),
-      warningRatio: z.number().gt(0).max(1).optional(),
-      criticalRatio: z.number().gt(0).max(1).optional(),
-    }),
-    z
-      .object({
-        name: z.string().min(1).max(128),
-        level: z.enum(['ok', 'warning', 'critical', 'unknown']),
-        usedRatio: z.number().min(0).nullable().optional(),
-        warningPercent: z.number().optional(),
-        criticalPercent: z.number().optional(),
-      })
-      .loose(),
-  ]),
-  /** A pool is not healthy: `{ pool, degraded, reason }`, or the storage module's `{ name, problems }`. */
-  'pool.degraded': z.union([
-    z.object({ pool: z.string().min(1).max(128), degraded: z.boolean(), reason: z.string().default('') }),
-    z.object({ name: z.string().min(1).max(128), problems: z.array(z.string()).default([]) }).loose(),
-  ]),
-  'pool.recovered': z.union([z.object({ pool: z.string().min(1).max(128) }).loose(), z.object({ name: z.string().min(1).max(128) }).loose()]),
   'snapshot-task.failed': z
     .object({
       taskId: z.string().min(1).max(64),

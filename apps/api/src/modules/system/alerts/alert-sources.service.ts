@@ -29,11 +29,11 @@ type Payload<T extends AlertSourceEventType> = z.output<(typeof AlertSourceEvent
 
 /**
  * Events of the alert contract that are not read here: daemon states arrive through the state
- * tracker, and pool alerts have one source, the storage registry's figures (evaluatePools). The
- * storage module's `pool.*` events carry its own levels, without hysteresis; reading both made a
- * pool at its threshold mail "RESOLVED" every few seconds.
+ * tracker. (Pool alerts have one source, the storage registry's figures (evaluatePools); the storage
+ * module's `pool.*` events are for dashboards and not part of this contract: reading them too made a
+ * pool at its threshold mail "RESOLVED" every few seconds.)
  */
-const NOT_READ: ReadonlySet<string> = new Set(['service.status', 'pool.usage', 'pool.degraded', 'pool.recovered']);
+const NOT_READ: ReadonlySet<string> = new Set(['service.status']);
 
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
@@ -227,9 +227,6 @@ export class AlertSourcesService implements OnModuleInit, OnApplicationBootstrap
         return;
       }
       case 'service.status':
-      case 'pool.usage':
-      case 'pool.degraded':
-      case 'pool.recovered':
         return;
       default: {
         const exhaustive: never = type;
