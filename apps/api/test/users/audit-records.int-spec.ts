@@ -1,4 +1,7 @@
+import fs from 'node:fs/promises';
 import type { AlertChannel, AuditEntry, Dataset, Pool } from '@moxnas/contracts';
+import type { HostPaths } from '../../src/core/config/host-paths';
+import { HOST_PATHS } from '../../src/core/host/host.module';
 import { tempDir, startStorageApp, type StorageApp } from '../storage/storage-kit';
 import { waitFor } from '../support/tcp-proxy';
 import { testBackend } from '../support/test-db';
@@ -115,6 +118,26 @@ describe(`audit records (${testBackend()} database)`, () => {
     expect(real.res.status).toBe(200);
     expect(real.entry).toMatchObject({ dryRun: false, before: { passivePortMin: 50000 }, after: { passivePortMin: 50010, passivePortMax: 50020 } });
     expect(JSON.stringify(real.entry)).not.toContain('[redacted]');
+  });
+
+  it('records a daemon control and a drift overwrite or adoption with before and after', async () => {
+    const enable = await audited('POST', '/api/services/ftp/enable');
+    expect(enable.res.status).toBe(200);
+    expect(enable.entry).toMatchObject({ action: 'services.enable', target: 'service:ftp', before: { enabled: false }, after: { enabled: true } });
+    const disable = await audited('POST', '/api/services/ftp/disable');
+    expect(disable.entry).toMatchObject({ action: 'services.disable', target: 'service:ftp', before: { enabled: true }, after: { enabled: false, pid: null } });
+
+    // A hand edit of vsftpd.conf: overwriting it is recorded as drifted → not drifted, and so is adopting one.
+    const conf = app.app.get<HostPaths>(HOST_PATHS).vsftpdConf;
+    await app.api('PUT', '/api/services/ftp/settings', { passivePortMin: 50030, passivePortMax: 50040 });
+    await fs.appendFile(conf, '# a hand edit\n');
+    const overwrite = await audited('POST', '/api/services/ftp/drift/overwrite');
+    expect(overwrite.res.status).toBe(200);
+    expect(overwrite.entry).toMatchObject({ action: 'services.overwriteDrift', before: { drifted: true, files: [conf] }, after: { drifted: false, files: [] } });
+    await fs.appendFile(conf, '# kept this time\n');
+    const adopt = await audited('POST', '/api/services/ftp/drift/adopt');
+    expect(adopt.res.status).toBe(200);
+    expect(adopt.entry).toMatchObject({ action: 'services.adoptDrift', before: { drifted: true, files: [conf] }, after: { drifted: false, files: [] } });
   });
 
   it('never shows a password, under whatever name the schema gives it', async () => {

@@ -10,6 +10,7 @@ import { HOST_FS, HOST_PATHS } from '../../core/host/host.module';
 import { parseOrThrow, unknownFieldErrors } from '../../core/http/validation';
 import { Repository } from 'typeorm';
 import { JobsService, type JobContext } from '../system/jobs/jobs.service';
+import { AuditContext } from '../users/audit/audit-context';
 import { sha256 } from '../../core/crypto/sha256';
 import { ApplyEngine } from './apply/apply-engine';
 import { DaemonsService } from './daemons.service';
@@ -34,6 +35,16 @@ function summary(r: ConfigRevisionEntity): RevisionSummary {
   };
 }
 
+/** What the audit log keeps of a daemon before and after a control action. */
+function runState(s: ServiceStatus) {
+  return { state: s.state, enabled: s.enabled, pid: s.pid };
+}
+
+/** What the audit log keeps of the drift before and after it is overwritten or adopted. */
+function driftState(d: Drift) {
+  return { drifted: d.drifted, files: d.files.filter((f) => f.drifted).map((f) => f.path) };
+}
+
 /** Status, control, settings, revisions and drift of the managed services. */
 @Injectable()
 export class ServicesService {
@@ -49,6 +60,7 @@ export class ServicesService {
     @Inject(HOST_PATHS) private readonly paths: HostPaths,
     @Inject(HOST_FS) private readonly fs: HostFs,
     private readonly jobs: JobsService,
+    private readonly audit: AuditContext,
   ) {}
 
   mainFile(service: ServiceId): string {
@@ -84,6 +96,7 @@ export class ServicesService {
 
   async control(id: ServiceId, action: 'start' | 'stop' | 'restart' | 'reload' | 'enable' | 'disable'): Promise<ServiceStatus> {
     const settings = await this.settings.get(this.db.dataSource.manager, id);
+    const before = await this.get(id);
     if (action === 'start' || action === 'restart') {
       // Never start a daemon on files that do not match the database.
       await this.engine.apply(id, { reason: `before ${action}` });
@@ -92,7 +105,9 @@ export class ServicesService {
     // Disabled means stopped now as well as not started at boot, like `systemctl disable --now`;
     // a stop is idempotent and also cancels a pending restart of a failed daemon.
     if (action === 'disable') await this.daemons.control(id, 'stop', settings);
-    return this.get(id);
+    const after = await this.get(id);
+    this.audit.describe({ target: `service:${id}`, before: runState(before), after: runState(after) });
+    return after;
   }
 
   async getSettings(id: ServiceId): Promise<Record<string, unknown>> {
@@ -166,8 +181,10 @@ export class ServicesService {
 
   async overwriteDrift(id: ServiceId, options: { dryRun: boolean; actor: string | null }): Promise<ApplyResult> {
     // The files on disk are wrong; rendering from the database and applying writes them again.
+    const before = await this.drift.check(id);
     const { result } = await this.engine.apply(id, { dryRun: options.dryRun, actor: options.actor, reason: 'drift overwritten' });
-    if (!options.dryRun) await this.drift.check(id);
+    const after = options.dryRun ? before : await this.drift.check(id);
+    this.audit.describe({ target: `service:${id}`, before: driftState(before), after: options.dryRun ? result : driftState(after) });
     return result;
   }
 
@@ -180,6 +197,8 @@ export class ServicesService {
       files.push({ path: f.path, after: await this.fs.readFile(f.path) });
     }
     if (files.length) await this.engine.record(id, files, rendered, 'adopted', `hand edits adopted (sha256 ${files.map((f) => sha256(f.after ?? '').slice(0, 12)).join(', ')})`, { actor });
-    return this.drift.check(id);
+    const after = await this.drift.check(id);
+    this.audit.describe({ target: `service:${id}`, before: driftState(drift), after: driftState(after) });
+    return after;
   }
 }
