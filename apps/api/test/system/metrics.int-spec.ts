@@ -115,6 +115,8 @@ describe('system metrics', () => {
       freeBytes: 9e11 - i,
       healthy: i !== 7,
       status: i === 7 ? 'not mounted' : null,
+      // pool3 has not been measured yet: it has no age to export.
+      refreshedAt: i === 3 ? null : new Date(Date.UTC(2026, 0, 1, 12, 0, i)),
       datasets: Array.from({ length: 20 }, (_, j) => ({ name: `pool${i}/share${j}`, usedBytes: j * 1000 })),
     }));
     const registry = app.app.get(SystemRegistry);
@@ -171,6 +173,13 @@ describe('system metrics', () => {
     expect(scrape).toContain('moxnas_shares{protocol="smb"} 600');
     expect(scrape).toContain('moxnas_pool_bytes{pool="pool3",kind="size"} 1000000000000');
     expect(scrape).toContain('moxnas_pool_healthy{pool="pool7"} 0');
+    // Each figure's age: pools as the storage module measured them, the collection itself, smbstatus.
+    expect(scrape).toContain(`moxnas_pool_refreshed_timestamp_seconds{pool="pool5"} ${Date.UTC(2026, 0, 1, 12, 0, 5) / 1000}`);
+    expect(scrape).not.toContain('moxnas_pool_refreshed_timestamp_seconds{pool="pool3"}');
+    const collectedAt = Number(/^moxnas_metrics_collected_timestamp_seconds (\S+)$/m.exec(scrape)?.[1]);
+    expect(Date.now() / 1000 - collectedAt).toBeGreaterThanOrEqual(0);
+    expect(Date.now() / 1000 - collectedAt).toBeLessThan(60);
+    expect(scrape).toMatch(/^moxnas_smb_sessions_timestamp_seconds \d+(\.\d+)?$/m);
     expect(scrape).toContain('moxnas_dataset_bytes{dataset="pool49/share19"} 19000');
     expect(scrape).toMatch(/moxnas_alerts_active\{severity="critical"\} [2-9]/);
     expect(scrape).toMatch(/moxnas_network_bytes_total\{interface="lo",direction="rx"\} \d+/);

@@ -32,6 +32,7 @@ export class StorageSystemContribution implements OnModuleInit {
       status: pool.health.status === 'online' ? null : pool.health.problems.join('; ') || 'degraded',
       warningRatio: pool.warningPercent / 100,
       criticalRatio: pool.criticalPercent / 100,
+      refreshedAt: pool.refreshedAt,
       datasets: datasets
         .filter((d) => d.poolId === pool.id && d.usedBytes !== null)
         .map((d) => ({ name: `${pool.name}/${d.relativePath}`, usedBytes: d.usedBytes ?? 0 })),

@@ -15,6 +15,8 @@ export interface PoolFigures {
   /** Per-pool usage thresholds (ratios); defaults 0.80 / 0.95. */
   warningRatio?: number;
   criticalRatio?: number;
+  /** When the storage module last measured the pool (its own schedule); null before the first time. */
+  refreshedAt?: Date | null;
   /** Bytes used per dataset, exported as `moxnas_dataset_bytes{dataset}` (name `pool/path`). */
   datasets?: { name: string; usedBytes: number }[];
 }
