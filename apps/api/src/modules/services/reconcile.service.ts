@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { ServiceId } from '@moxnas/contracts';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
 import { DatabaseService } from '../../core/database/database.service';
@@ -20,6 +20,16 @@ export interface ReconcileReport {
 }
 
 const ALERT_KEY = 'reconcile.failed:host';
+/** Waits between start-up runs while the database does not answer: 1 s, 2 s, 4 s … at most 30 s. */
+const RETRY_MAX_MS = 30_000;
+
+/** The database stopped answering during a run: what failed says nothing about the host. */
+export class DatabaseGoneError extends Error {
+  constructor(reason: string) {
+    super(`the database stopped answering during the reconcile (${reason}); the daemons were not started on files it could not confirm`);
+    this.name = 'DatabaseGoneError';
+  }
+}
 const PENDING = 'the start-up reconcile has not finished: the host is being brought in line with the database';
 
 /**
@@ -33,10 +43,11 @@ const PENDING = 'the start-up reconcile has not finished: the host is being brou
  * needs the API to fix it): it raises the `reconcile.failed` alert and degrades the detailed health.
  */
 @Injectable()
-export class ReconcileService implements OnApplicationBootstrap {
+export class ReconcileService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('reconcile');
   private readonly reconcilers: Array<{ name: string; run: HostReconciler }> = [];
   private startup: ReadinessGate = { ready: false, message: PENDING };
+  private stopped = false;
 
   constructor(
     private readonly engine: ApplyEngine,
@@ -50,6 +61,10 @@ export class ReconcileService implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  onApplicationShutdown(): void {
+    this.stopped = true;
+  }
+
   /** Host state owned by another module (for example Linux and Samba accounts), rebuilt before the configs. */
   register(name: string, run: HostReconciler): void {
     this.reconcilers.push({ name, run });
@@ -61,17 +76,30 @@ export class ReconcileService implements OnApplicationBootstrap {
     this.db.onReady(() => this.startupReconcile());
   }
 
-  /** The start-up run; readiness waits for it, whatever its outcome. */
+  /**
+   * The start-up run; readiness waits for it, whatever its outcome. A run the database dropped out
+   * of is not an outcome: it is run again, with growing waits, until the database answers.
+   */
   private async startupReconcile(): Promise<void> {
     let problems: string[];
-    try {
-      const report = await this.reconcile({ startDaemons: true });
-      problems = report.problems;
-      if (problems.length) this.log.error({ report }, 'the start-up reconcile left problems');
-      else this.log.log({ report }, 'reconciled the host with the database');
-    } catch (err) {
-      problems = [`the start-up reconcile failed: ${(err as Error).message}`];
-      this.log.error({ err }, 'the start-up reconcile failed');
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const report = await this.reconcile({ startDaemons: true });
+        problems = report.problems;
+        if (problems.length) this.log.error({ report }, 'the start-up reconcile left problems');
+        else this.log.log({ report }, 'reconciled the host with the database');
+        break;
+      } catch (err) {
+        if (err instanceof DatabaseGoneError && !this.stopped) {
+          const wait = Math.min(RETRY_MAX_MS, 1000 * 2 ** attempt);
+          this.log.warn({ err: err.message, attempt: attempt + 1, retryInMs: wait }, 'the start-up reconcile lost the database; running it again');
+          await new Promise<void>((resolve) => setTimeout(resolve, wait).unref());
+          continue;
+        }
+        problems = [`the start-up reconcile failed: ${(err as Error).message}`];
+        this.log.error({ err }, 'the start-up reconcile failed');
+        break;
+      }
     }
     await this.report(problems);
     this.startup = problems.length ? { ready: true, problem: `start-up reconcile: ${problems.join('; ')}` } : { ready: true };
@@ -123,6 +151,15 @@ export class ReconcileService implements OnApplicationBootstrap {
         report.services[service] = { ok: false, message: problem(service, err) };
         this.events.publish({ type: 'apply.failed', access: 'operator', data: { service, message: `reconcile: ${(err as Error).message}` } });
       }
+    }
+    // A failure while the database is gone means the files were not checked against it: starting
+    // the daemons now could serve what a crashed change left behind.
+    if (report.problems.length) {
+      const gone = await this.db.ping().then(
+        () => null,
+        (err: Error) => err.message,
+      );
+      if (gone !== null) throw new DatabaseGoneError(gone);
     }
     if (options.startDaemons) {
       for (const service of ['smb', 'ftp'] as ServiceId[]) {
