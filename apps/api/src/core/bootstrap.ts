@@ -13,6 +13,7 @@ import { AppModule } from '../app.module';
 import type { AppConfig } from './config/config';
 import { DataDirLock } from './database/data-dir-lock';
 import { AllExceptionsFilter } from './errors/exception.filter';
+import { registerListEtags } from './http/etag';
 import { createLogger, PinoNestLogger, requestIdFrom, requestLogLevel, type Logger } from './logging/logger';
 import { MetricsService } from './metrics/metrics.service';
 import { openApiDocument } from './openapi/openapi';
@@ -72,6 +73,8 @@ async function buildApp(config: AppConfig, logger: Logger): Promise<NestFastifyA
       req.log[level]({ method: req.method, route, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
     }
   });
+
+  registerListEtags(fastify);
 
   await app.register(fastifyCookie);
   app.enableCors({ origin: config.corsOrigins.length ? config.corsOrigins : false, credentials: true });
