@@ -13,7 +13,8 @@ import { AppModule } from '../app.module';
 import type { AppConfig } from './config/config';
 import { DataDirLock } from './database/data-dir-lock';
 import { AllExceptionsFilter } from './errors/exception.filter';
-import { createLogger, PinoNestLogger, requestIdFrom, type Logger } from './logging/logger';
+import { registerListEtags } from './http/etag';
+import { createLogger, PinoNestLogger, requestIdFrom, requestLogLevel, type Logger } from './logging/logger';
 import { MetricsService } from './metrics/metrics.service';
 import { openApiDocument } from './openapi/openapi';
 
@@ -66,8 +67,14 @@ async function buildApp(config: AppConfig, logger: Logger): Promise<NestFastifyA
     const route = req.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
     metrics.observeRequest(req.method, route, reply.statusCode, seconds);
-    req.log.info({ method: req.method, route, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
+    const level = requestLogLevel(req.method, route, reply.statusCode, reply.elapsedTime);
+    // Checked first: a probe at info costs no object and no serialisation.
+    if (logger.isLevelEnabled(level)) {
+      req.log[level]({ method: req.method, route, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
+    }
   });
+
+  registerListEtags(fastify);
 
   await app.register(fastifyCookie);
   app.enableCors({ origin: config.corsOrigins.length ? config.corsOrigins : false, credentials: true });

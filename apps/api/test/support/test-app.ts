@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DestinationStream } from 'pino';
 import { createApp } from '../../src/core/bootstrap';
 import { loadConfig, type AppConfig } from '../../src/core/config/config';
 import { DatabaseService } from '../../src/core/database/database.service';
@@ -40,7 +41,9 @@ export interface TestApp {
  * Starts the real API on its own database, data dir and etc root. Redis is used when REDIS_URL is
  * set, with a key prefix of its own so parallel test files never share state.
  */
-export async function startTestApp(options: { env?: Record<string, string>; listen?: boolean; redis?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { env?: Record<string, string>; listen?: boolean; redis?: boolean; /** where the log lines go (stdout if unset) */ logTo?: DestinationStream } = {},
+): Promise<TestApp> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'moxnas-it-'));
   const db = await createTestDatabase(path.join(root, 'data'));
   const env: Record<string, string> = {
@@ -55,7 +58,7 @@ export async function startTestApp(options: { env?: Record<string, string>; list
     ...options.env,
   };
   const config = loadConfig(env, root);
-  const app = await createApp(config, createLogger(config.logLevel));
+  const app = await createApp(config, createLogger(config.logLevel, options.logTo));
   let url = '';
   if (options.listen) {
     await app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,11 +1,12 @@
 import type { LoggerService } from '@nestjs/common';
-import pino, { type Logger } from 'pino';
+import { healthApi, metricsApi } from '@moxnas/contracts';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
-/** JSON logs on stdout; secrets that may appear in request logs are redacted at the source. */
-export function createLogger(level: string): Logger {
-  return pino({
+/** JSON logs on stdout (or `destination`); secrets that may appear in request logs are redacted at the source. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { app: 'moxnas' },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -13,7 +14,22 @@ export function createLogger(level: string): Logger {
       paths: ['req.headers.authorization', 'req.headers.cookie', 'password', '*.password', 'token', '*.token'],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/** Routes a probe or a scraper calls every few seconds: logged at debug, not at info. */
+const PROBE_ROUTES = new Set([healthApi.live, healthApi.ready, metricsApi.prometheus, metricsApi.prometheusRoot].map((e) => e.path));
+/** A probe slower than this is worth a warning: the orchestrator may be about to give up on it. */
+export const SLOW_PROBE_MS = 1000;
+
+/**
+ * The level of a request's log line. Probes and scrapes are debug unless they failed (5xx) or were
+ * slow, which is warn; every other request is info.
+ */
+export function requestLogLevel(method: string, route: string, status: number, ms: number): 'debug' | 'info' | 'warn' {
+  if (method !== 'GET' || !PROBE_ROUTES.has(route)) return 'info';
+  return status >= 500 || ms >= SLOW_PROBE_MS ? 'warn' : 'debug';
 }
 
 /** Routes Nest's own logging into pino so every line is JSON. */
