@@ -2,40 +2,25 @@ import TableSortLabel from '@mui/material/TableSortLabel';
 import { useState, type ReactNode } from 'react';
 import { FilterSelect } from '../../../components/filter-select';
 import { ListToolbar } from '../../../components/list-toolbar';
-import type { ResourcePagination } from '../../../components/resource-table';
-import { useDebouncedValue } from '../../../lib/use-debounced-value';
+import { usePagedList } from '../../../lib/use-paged-list';
 import type { SharesFilter } from '../api/shares';
 
 type Enabled = 'true' | 'false';
 
 /** Paging, search, enabled filter and sort of one share list, as the list endpoints take them. */
 export function useShareList<S extends string>(defaultSort: S) {
-  const [search, setSearchText] = useState('');
-  const [enabled, setEnabledState] = useState<Enabled | undefined>();
+  const list = usePagedList<{ search: string; enabled: Enabled }>({ texts: ['search'] });
   const [sort, setSortField] = useState<S>(defaultSort);
   const [order, setOrder] = useState<'asc' | 'desc'>('asc');
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(25);
-  const debounced = useDebouncedValue(search.trim());
-  const filter: SharesFilter & { sort: S } = { page, pageSize, search: debounced || undefined, enabled, sort, order };
+  const filter: SharesFilter & { sort: S } = { ...list.params, sort, order };
 
   return {
     filter,
-    search,
-    filtered: Boolean(debounced || enabled),
-    setSearch: (v: string) => {
-      setSearchText(v);
-      setPage(1);
-    },
-    setEnabled: (v: Enabled | undefined) => {
-      setEnabledState(v);
-      setPage(1);
-    },
-    clear: () => {
-      setSearchText('');
-      setEnabledState(undefined);
-      setPage(1);
-    },
+    search: list.values.search ?? '',
+    filtered: list.filtered,
+    setSearch: (v: string) => list.setFilter('search', v),
+    setEnabled: (v: Enabled | undefined) => list.setFilter('enabled', v),
+    clear: list.clear,
     /** A click on the sorted column flips the order; on another column sorts by it ascending. */
     sortBy: (field: S) => {
       if (field === sort) setOrder(order === 'asc' ? 'desc' : 'asc');
@@ -43,21 +28,9 @@ export function useShareList<S extends string>(defaultSort: S) {
         setSortField(field);
         setOrder('asc');
       }
-      setPage(1);
+      list.firstPage();
     },
-    pagination: (total: number | undefined): ResourcePagination | undefined =>
-      total === undefined
-        ? undefined
-        : {
-            total,
-            page,
-            pageSize,
-            onPageChange: setPage,
-            onPageSizeChange: (size) => {
-              setPageSize(size);
-              setPage(1);
-            },
-          },
+    pagination: list.pagination,
   };
 }
 

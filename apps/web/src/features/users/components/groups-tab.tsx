@@ -8,7 +8,7 @@ import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { EmptyState } from '../../../components/empty-state';
 import { ResourceTable } from '../../../components/resource-table';
 import { useCan } from '../../../lib/auth';
-import { useDebouncedValue } from '../../../lib/use-debounced-value';
+import { usePagedList } from '../../../lib/use-paged-list';
 import { useDeleteGroup, useGroups } from '../api/groups';
 import { GroupCreateDialog } from './group-create-dialog';
 import { ListToolbar } from '../../../components/list-toolbar';
@@ -17,11 +17,8 @@ import { ProvisioningNotice, type Outcome } from './provisioning-notice';
 export function GroupsTab() {
   const canCreate = useCan(groupsApi.create);
   const canDelete = useCan(groupsApi.delete);
-  const [search, setSearch] = useState('');
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(25);
-  const debounced = useDebouncedValue(search.trim());
-  const groups = useGroups({ page, pageSize, search: debounced || undefined });
+  const list = usePagedList<{ search: string }>({ texts: ['search'] });
+  const groups = useGroups(list.params);
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<Group | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -31,11 +28,8 @@ export function GroupsTab() {
     <>
       {outcome && <ProvisioningNotice outcome={outcome} onClose={() => setOutcome(null)} />}
       <ListToolbar
-        search={search}
-        onSearch={(v) => {
-          setSearch(v);
-          setPage(1);
-        }}
+        search={list.values.search ?? ''}
+        onSearch={(v) => list.setFilter('search', v)}
         placeholder="Search groups"
         actions={
           canCreate && (
@@ -50,31 +44,20 @@ export function GroupsTab() {
         rows={(d) => d.items}
         rowKey={(g) => g.id}
         label="Groups"
-        pagination={
-          groups.data && {
-            total: groups.data.total,
-            page,
-            pageSize,
-            onPageChange: setPage,
-            onPageSizeChange: (size) => {
-              setPageSize(size);
-              setPage(1);
-            },
-          }
-        }
+        pagination={list.pagination(groups.data?.total)}
         empty={
           <EmptyState
             icon={<GroupsIcon />}
-            title={debounced ? 'No groups match' : 'No groups yet'}
+            title={list.filtered ? 'No groups match' : 'No groups yet'}
             description={
-              debounced
+              list.filtered
                 ? 'Change the search to see other groups.'
                 : canCreate
                   ? 'Groups give several users the same access to a share: create one, add members, then allow the group on the share.'
                   : 'An administrator creates groups.'
             }
             action={
-              !debounced && canCreate ? (
+              !list.filtered && canCreate ? (
                 <Button variant="contained" startIcon={<GroupAddIcon />} onClick={() => setCreating(true)}>
                   Add group
                 </Button>
