@@ -10,6 +10,7 @@ import { systemApi } from './system';
 import { alertChannelsApi, alertsApi } from './alerts';
 import { networkApi } from './network';
 import { datasetsApi, poolsApi } from './storage';
+import { aclApi } from './acl';
 import { snapshotsApi, snapshotTasksApi } from './snapshots';
 import { ftpSharesApi, nfsSharesApi, sharesApi, smbSharesApi } from './shares';
 
@@ -30,6 +31,7 @@ export * from './alerts';
 export * from './network';
 export * from './storage-names';
 export * from './storage';
+export * from './acl';
 export * from './snapshots';
 export * from './shares';
 export * from './unknown-fields';
@@ -54,6 +56,7 @@ export const apiGroups = {
   network: networkApi,
   pools: poolsApi,
   datasets: datasetsApi,
+  datasetAcl: aclApi,
   snapshots: snapshotsApi,
   snapshotTasks: snapshotTasksApi,
   shares: sharesApi,

@@ -17,3 +17,4 @@ export * from './usage-walker';
 export * from './xattrs';
 export * from './zfs-name';
 export * from './zfs-snapshot.driver';
+export * from './acl-read';

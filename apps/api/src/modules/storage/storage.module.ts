@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SystemModule } from '../system/system.module';
+import { DatasetAclController } from './acl/dataset-acl.controller';
+import { DatasetAclService } from './acl/dataset-acl.service';
 import { StorageConfigSection } from './config-section';
 import { StorageSystemContribution } from './system-contribution';
 import { DatasetLocks } from './dataset-locks';
@@ -38,7 +40,7 @@ import { createStorageHost, defaultStorageOptions, STORAGE_CLOCK, STORAGE_HOST, 
  */
 @Module({
   imports: [SystemModule, TypeOrmModule.forFeature([PoolEntity, DatasetEntity, SnapshotEntity, SnapshotTaskEntity, SnapshotTaskDatasetEntity])],
-  controllers: [PoolsController, DatasetsController, SnapshotsController, SnapshotTasksController],
+  controllers: [PoolsController, DatasetsController, DatasetAclController, SnapshotsController, SnapshotTasksController],
   providers: [
     { provide: STORAGE_HOST, useFactory: createStorageHost },
     // One clock object per app: tests replace its `now` on the instance to drive time.
@@ -55,6 +57,7 @@ import { createStorageHost, defaultStorageOptions, STORAGE_CLOCK, STORAGE_HOST, 
     DatasetMeasureService,
     DatasetsService,
     DatasetUsageService,
+    DatasetAclService,
     SnapshotsRepository,
     SnapshotModeCache,
     SnapshotsService,
