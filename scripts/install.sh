@@ -2,7 +2,9 @@
 # MoxNAS installer: run as root inside a Debian 12/13 or Ubuntu 22.04/24.04 LXC container.
 #
 #   install.sh                 install, or upgrade in place (secrets and data are kept)
-#   install.sh --from FILE     install from a release tarball instead of this source tree
+#   install.sh --from FILE     install from a source tarball instead of this source tree (builds it)
+#   install.sh --artifact FILE|URL [--sha256 HEX]
+#                              install a prebuilt release artifact (npm run package): no npm, no build
 #   install.sh --uninstall     remove the app, its unit, nginx site and CLI; keep data and secrets
 #   install.sh --purge         as --uninstall, and also drop the database, secrets and data
 #
@@ -36,6 +38,8 @@ readonly SCRIPT_DIR
 
 MODE=install
 FROM_TARBALL=
+ARTIFACT=
+ARTIFACT_SHA256=
 RENEW_CERT=0
 FORCE_REBUILD=0
 NFS_CHOICE=auto
@@ -68,7 +72,12 @@ PostgreSQL, Redis, Samba, vsftpd, nfs-kernel-server (when the container can serv
 nginx with a self-signed certificate, and the app under /opt/moxnas.
 
 Options:
-  --from FILE      Install from a release tarball (.tar.gz) instead of this source tree.
+  --from FILE      Install from a source tarball (.tar.gz) instead of this source tree.
+  --artifact FILE|URL
+                   Install a prebuilt release artifact (moxnas-<version>-linux-x64.tar.gz from
+                   npm run package): neither npm nor a build runs, apt is the only network used.
+                   Its checksum is FILE.sha256 beside it, or --sha256; an https:// URL needs --sha256.
+  --sha256 HEX     The artifact's expected SHA-256.
   --uninstall      Remove the app, its systemd unit, nginx site and CLI. Keeps the database,
                    /etc/moxnas (secrets, certificate) and /var/lib/moxnas (data).
   --purge          Uninstall and also drop the database and role, remove /etc/moxnas,
@@ -277,6 +286,18 @@ parse_args() {
         shift
         ;;
       --from=*) FROM_TARBALL=${1#--from=} ;;
+      --artifact)
+        [[ $# -ge 2 && -n $2 ]] || usage_error "--artifact needs a file or an https:// URL"
+        ARTIFACT=$2
+        shift
+        ;;
+      --artifact=*) ARTIFACT=${1#--artifact=} ;;
+      --sha256)
+        [[ $# -ge 2 && -n $2 ]] || usage_error "--sha256 needs a hex digest"
+        ARTIFACT_SHA256=$2
+        shift
+        ;;
+      --sha256=*) ARTIFACT_SHA256=${1#--sha256=} ;;
       --uninstall) [[ $MODE == purge ]] || MODE=uninstall ;;
       --purge) MODE=purge ;;
       --renew-cert) RENEW_CERT=1 ;;
@@ -292,6 +313,17 @@ parse_args() {
     shift
   done
   if [[ -n $FROM_TARBALL && $MODE != install ]]; then usage_error "--from only applies to an installation"; fi
+  if [[ -n $ARTIFACT && $MODE != install ]]; then usage_error "--artifact only applies to an installation"; fi
+  if [[ -n $ARTIFACT && -n $FROM_TARBALL ]]; then usage_error "--from and --artifact exclude each other"; fi
+  if [[ -n $ARTIFACT_SHA256 && -z $ARTIFACT ]]; then usage_error "--sha256 only applies with --artifact"; fi
+  if [[ -n $ARTIFACT_SHA256 ]]; then
+    ARTIFACT_SHA256=${ARTIFACT_SHA256,,}
+    [[ $ARTIFACT_SHA256 =~ ^[0-9a-f]{64}$ ]] || usage_error "--sha256 must be 64 hex digits"
+  fi
+  if [[ $ARTIFACT == *://* ]]; then
+    [[ $ARTIFACT == https://* ]] || usage_error "--artifact URL must be https://"
+    [[ -n $ARTIFACT_SHA256 ]] || usage_error "--artifact with a URL needs --sha256 (the digest from the release's .sha256 file)"
+  fi
 }
 
 check_root() {
@@ -492,9 +524,12 @@ resolve_node() {
     local apt_version
     apt_version=$(apt_candidate nodejs)
     if [[ -n $apt_version ]] && node_version_ok "${apt_version%%[+~-]*}"; then
-      note "Installing the distribution's nodejs $apt_version and npm"
-      apt_get install --no-install-recommends nodejs npm || die "installing nodejs and npm from apt failed"
-      state_set node_packages "nodejs npm"
+      local -a node_pkgs=(nodejs npm)
+      # A prebuilt artifact needs no npm.
+      if [[ -n $ARTIFACT ]]; then node_pkgs=(nodejs); fi
+      note "Installing the distribution's ${node_pkgs[*]} ($apt_version)"
+      apt_get install --no-install-recommends "${node_pkgs[@]}" || die "installing ${node_pkgs[*]} from apt failed"
+      if [[ $(state_get node_packages) != "nodejs npm" ]]; then state_set node_packages "${node_pkgs[*]}"; fi
       NODE_BIN=$(command -v node || command -v nodejs) || die "nodejs installed but no node binary found"
       node_ok "$NODE_BIN" || die "$NODE_BIN from the nodejs package does not run or is older than ${NODE_MIN}"
     else
@@ -506,6 +541,10 @@ resolve_node() {
     fi
   fi
   NODE_BIN=$(readlink -f "$NODE_BIN")
+  if [[ -n $ARTIFACT ]]; then
+    note "Node.js $("$NODE_BIN" -p process.versions.node) at $NODE_BIN (a prebuilt artifact needs no npm)"
+    return 0
+  fi
   local node_dir npm_path=
   node_dir=$(dirname "$NODE_BIN")
   if [[ -n ${MOXNAS_NPM:-} ]]; then
@@ -706,6 +745,11 @@ EOF
 # The application.
 
 prepare_source() {
+  if [[ -n $ARTIFACT ]]; then
+    # A URL is downloaded once curl is installed (fetch_artifact); a file is checked now.
+    if [[ $ARTIFACT != https://* ]]; then verify_artifact "$ARTIFACT"; fi
+    return 0
+  fi
   if [[ -n $FROM_TARBALL ]]; then
     [[ -f $FROM_TARBALL ]] || die "--from $FROM_TARBALL: no such file"
     WORK_DIR=$(mktemp -d /var/tmp/moxnas-src.XXXXXX)
@@ -721,6 +765,52 @@ prepare_source() {
     die "$SRC_DIR is not a MoxNAS source tree (no package.json named moxnas)"
   fi
   [[ -f $SRC_DIR/package-lock.json ]] || die "$SRC_DIR has no package-lock.json; npm ci needs it"
+}
+
+# Checks the artifact's SHA-256 (--sha256, else FILE.sha256 beside it) and unpacks it to SRC_DIR.
+verify_artifact() {
+  local file=$1 expected=$ARTIFACT_SHA256 actual
+  [[ -f $file ]] || die "--artifact $file: no such file"
+  if [[ -z $expected ]]; then
+    [[ -f $file.sha256 ]] || die "--artifact $file: no $file.sha256 beside it; pass --sha256 <hex> instead"
+    expected=$(awk 'NR == 1 { print tolower($1) }' "$file.sha256")
+    [[ $expected =~ ^[0-9a-f]{64}$ ]] || die "$file.sha256 does not start with a SHA-256 digest"
+  fi
+  actual=$(sha256sum "$file" | cut -d' ' -f1)
+  [[ $actual == "$expected" ]] || die "--artifact $file: SHA-256 is $actual, expected $expected; nothing was installed"
+  note "Artifact $file: SHA-256 $actual verified"
+  [[ $(uname -m) == x86_64 ]] || die "the artifact is built for linux-x64; this machine is $(uname -m)"
+  ARTIFACT_SHA256=$actual
+  WORK_DIR=$(mktemp -d /var/tmp/moxnas-artifact.XXXXXX)
+  quiet tar -xzf "$file" -C "$WORK_DIR" --no-same-owner || die "cannot unpack $file (expected a .tar.gz)"
+  SRC_DIR=$(find "$WORK_DIR" -mindepth 1 -maxdepth 1 -type d -name 'moxnas-*' | head -n 1)
+  [[ -n $SRC_DIR && -f $SRC_DIR/MANIFEST.sha256 ]] || die "$file is not a MoxNAS release artifact (no moxnas-*/MANIFEST.sha256)"
+  (cd "$SRC_DIR" && quiet sha256sum --quiet --strict -c MANIFEST.sha256) || die "$file: files do not match its MANIFEST.sha256"
+  local f
+  for f in ARTIFACT dist/api/apps/api/src/main.js dist/cli/apps/cli/src/main.js dist/web/index.html templates/systemd/moxnas.service.njk; do
+    [[ -f $SRC_DIR/$f ]] || die "$file has no $f"
+  done
+}
+
+# Downloads an https:// artifact (curl is installed by then) and verifies it like a file.
+fetch_artifact() {
+  [[ $ARTIFACT == https://* ]] || return 0
+  step "Downloading $ARTIFACT"
+  local dir
+  dir=$(mktemp -d /var/tmp/moxnas-download.XXXXXX)
+  quiet curl -fsSL --proto '=https' --retry 3 -o "$dir/artifact.tar.gz" "$ARTIFACT" || { rm -rf "$dir"; die "downloading $ARTIFACT failed"; }
+  verify_artifact "$dir/artifact.tar.gz"
+  rm -rf "$dir"
+}
+
+# Installs the verified, unpacked artifact as the release: a copy, nothing built.
+install_artifact() {
+  local build=$1 fingerprint=$2 node_version=$3
+  note "Copying the prebuilt release (no npm, no build)"
+  cp -a "$SRC_DIR/." "$build/"
+  printf 'version=%s\nsource=%s\nnode=%s\nbuilt=%s\nartifact=sha256:%s\n' \
+    "$(sed -n 's/^version=//p' "$SRC_DIR/ARTIFACT" | head -n 1)" "$fingerprint" "$node_version" "$(date -u +%FT%TZ)" "$ARTIFACT_SHA256" \
+    >"$build/RELEASE"
 }
 
 # What is copied into the release: the source tree minus dependencies, build output and local state.
@@ -750,7 +840,7 @@ in_build() {
 build_app() {
   step "Installing the app under $APP_DIR"
   local fingerprint node_version
-  fingerprint=$(source_fingerprint "$SRC_DIR")
+  if [[ -n $ARTIFACT ]]; then fingerprint=artifact-$ARTIFACT_SHA256; else fingerprint=$(source_fingerprint "$SRC_DIR"); fi
   node_version=$("$NODE_BIN" -p process.versions.node)
   if [[ $FORCE_REBUILD == 0 && -f $APP_DIR/dist/api/apps/api/src/main.js && -f $APP_DIR/dist/cli/apps/cli/src/main.js &&
     "$(state_get source)" == "$fingerprint" && "$(state_get node_version)" == "$node_version" ]]; then
@@ -760,6 +850,25 @@ build_app() {
   local build=$APP_DIR.new
   rm -rf "$build"
   install -d -m 755 "$build"
+  if [[ -n $ARTIFACT ]]; then
+    install_artifact "$build" "$fingerprint" "$node_version"
+  else
+    build_from_source "$build" "$fingerprint" "$node_version"
+  fi
+
+  stop_app_for_upgrade
+  rm -rf "$APP_DIR.previous"
+  if [[ -d $APP_DIR ]]; then mv "$APP_DIR" "$APP_DIR.previous"; fi
+  mv "$build" "$APP_DIR"
+  state_set source "$fingerprint"
+  state_set node_version "$node_version"
+  if [[ -d $APP_DIR.previous ]]; then note "The previous release is kept in $APP_DIR.previous for a manual rollback"; fi
+  note "Installed $(sed -n 's/^version=//p' "$APP_DIR/RELEASE")"
+}
+
+# Builds the release from the source tree in $1: npm ci, the build, then only production dependencies.
+build_from_source() {
+  local build=$1 fingerprint=$2 node_version=$3
   copy_source "$SRC_DIR" "$build"
   # npm retries every package for minutes when the registry is unreachable; fail fast instead.
   in_build "$build" "${NPM_CMD[@]}" ping --loglevel=warn ||
@@ -781,15 +890,6 @@ build_app() {
   printf 'version=%s\nsource=%s\nnode=%s\nbuilt=%s\n' \
     "$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$build/package.json" | head -n 1)" "$fingerprint" "$node_version" "$(date -u +%FT%TZ)" \
     >"$build/RELEASE"
-
-  stop_app_for_upgrade
-  rm -rf "$APP_DIR.previous"
-  if [[ -d $APP_DIR ]]; then mv "$APP_DIR" "$APP_DIR.previous"; fi
-  mv "$build" "$APP_DIR"
-  state_set source "$fingerprint"
-  state_set node_version "$node_version"
-  if [[ -d $APP_DIR.previous ]]; then note "The previous release is kept in $APP_DIR.previous for a manual rollback"; fi
-  note "Installed $(sed -n 's/^version=//p' "$APP_DIR/RELEASE")"
 }
 
 APP_WAS_RUNNING=0
@@ -1100,6 +1200,7 @@ main() {
   prepare_source
   decide_nfs
   install_packages
+  fetch_artifact
   resolve_node
   setup_postgres
   setup_redis
