@@ -10,9 +10,11 @@ import { systemApi } from './system';
 import { alertChannelsApi, alertsApi } from './alerts';
 import { networkApi } from './network';
 import { datasetsApi, poolsApi, snapshotsApi, snapshotTasksApi } from './storage';
+import { accessApi } from './access';
 import { ftpSharesApi, nfsSharesApi, sharesApi, smbSharesApi } from './shares';
 
 export * from './endpoint';
+export * from './access';
 export * from './addresses';
 export * from './auth';
 export * from './audit';
@@ -57,6 +59,7 @@ export const apiGroups = {
   smbShares: smbSharesApi,
   nfsShares: nfsSharesApi,
   ftpShares: ftpSharesApi,
+  access: accessApi,
   docs: docsApi,
 } as const;
 

@@ -75,3 +75,27 @@ export class HostIdentities {
     return line ? parseGroupLine(line) : null;
   }
 }
+
+/**
+ * The access entries of `getfacl --numeric --omit-header --no-effective` output (default entries
+ * are left out: they decide what new files get, not who can enter this directory).
+ */
+export function parseGetfacl(text: string): AclEntry[] {
+  const out: AclEntry[] = [];
+  const tags: Record<string, AclEntry['tag']> = { user: 'user', group: 'group', mask: 'mask', other: 'other' };
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/#.*$/, '').trim();
+    if (!line || line.startsWith('default:')) continue;
+    const [tagText, idText, permText] = line.split(':');
+    const tag = tags[tagText ?? ''];
+    if (!tag || permText === undefined) continue;
+    out.push({ tag, id: idText ? Number(idText) : null, perms: permText.replace(/-/g, ''), isDefault: false });
+  }
+  return out;
+}
+
+/** The access ACL of a path as the kernel holds it (`getfacl`, numeric ids). */
+export async function readAccessAcl(runner: CommandRunner, target: string): Promise<AclEntry[]> {
+  const result = await runner.run('getfacl', ['--numeric', '--omit-header', '--no-effective', '--absolute-names', '--', target], { timeoutMs: 30_000 });
+  return parseGetfacl(result.stdout);
+}
