@@ -3,6 +3,7 @@ import type { AppConfig } from './core/config/config';
 import { CoreModule } from './core/core.module';
 import { NetworkModule } from './modules/network/network.module';
 import { ServicesModule } from './modules/services/services.module';
+import { AccessModule } from './modules/access/access.module';
 import { SharesModule } from './modules/shares/shares.module';
 import { StorageModule } from './modules/storage/storage.module';
 import { SystemModule } from './modules/system/system.module';
@@ -14,7 +15,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), SystemModule, ServicesModule, UsersModule, NetworkModule, StorageModule, SharesModule],
+      imports: [CoreModule.forRoot(config), SystemModule, ServicesModule, UsersModule, NetworkModule, StorageModule, SharesModule, AccessModule],
     };
   }
 }

@@ -11,10 +11,12 @@ import { alertChannelsApi, alertsApi } from './alerts';
 import { networkApi } from './network';
 import { datasetsApi, poolsApi } from './storage';
 import { aclApi } from './acl';
+import { accessApi } from './access';
 import { snapshotsApi, snapshotTasksApi } from './snapshots';
 import { ftpSharesApi, nfsSharesApi, sharesApi, smbSharesApi } from './shares';
 
 export * from './endpoint';
+export * from './access';
 export * from './addresses';
 export * from './auth';
 export * from './audit';
@@ -63,6 +65,7 @@ export const apiGroups = {
   smbShares: smbSharesApi,
   nfsShares: nfsSharesApi,
   ftpShares: ftpSharesApi,
+  access: accessApi,
   docs: docsApi,
 } as const;
 

@@ -1,7 +1,21 @@
 import { FakeCommandRunner } from '../testing/command-runner.fake';
 import { aclSpec, applyAcl, HostIdentities } from './acl';
+import { parseGetfacl } from './acl-read';
 
 describe('POSIX ACLs', () => {
+  it('parses getfacl access entries with numeric ids, default entries apart', () => {
+    const text = 'user::rwx\nuser:1001:r-x\ngroup::r-x\ngroup:2000:rw-\t#effective:r--\nmask::r-x\nother::---\ndefault:user::rwx\n\n';
+    expect(parseGetfacl(text).default).toEqual([{ tag: 'user', id: null, perms: 'rwx', isDefault: true }]);
+    expect(parseGetfacl(text).access).toEqual([
+      { tag: 'user', id: null, perms: 'rwx', isDefault: false },
+      { tag: 'user', id: 1001, perms: 'rx', isDefault: false },
+      { tag: 'group', id: null, perms: 'rx', isDefault: false },
+      { tag: 'group', id: 2000, perms: 'rw', isDefault: false },
+      { tag: 'mask', id: null, perms: 'rx', isDefault: false },
+      { tag: 'other', id: null, perms: '', isDefault: false },
+    ]);
+  });
+
   it('renders setfacl --set text with base entries from the mode and numeric qualifiers', () => {
     expect(aclSpec(0o750, [{ tag: 'user', id: 1001, perms: 'rwx', isDefault: false }, { tag: 'group', id: 2000, perms: 'rx', isDefault: true }])).toBe(
       'u::rwx,g::r-x,o::---,u:1001:rwx,d:u::rwx,d:g::r-x,d:o::---,d:g:2000:r-x',
