@@ -53,6 +53,7 @@ const VALID_BODIES: Record<string, unknown> = {
   'storage.pools.update': { description: 'strict' },
   'storage.datasets.create': { poolId: ID, name: 'strictds' },
   'storage.datasets.update': { comment: 'strict' },
+  'storage.datasets.acl.set': { entries: [{ tag: 'mask', perms: 'r-x' }] },
   'storage.snapshots.create': { datasetId: ID },
   'storage.snapshots.restore': {},
   'storage.snapshots.rescan': {},

@@ -53,8 +53,7 @@ export class MetricsCollector implements OnApplicationBootstrap, OnApplicationSh
   private current: MetricsSnapshot | undefined;
   private readonly history = new RingBuffer<MetricsSample>(HISTORY_CAPACITY);
   private readonly listeners = new Set<CollectedListener>();
-  /** The last smbstatus: `at` on the monotonic clock (for the interval), `wallAt` for the exposition. */
-  private smb: { at: number; wallAt: number; sessions: number | null; reason: string | null } | undefined;
+  private smb: { at: number; sessions: number | null; reason: string | null } | undefined;
   private readonly failing = new Set<string>();
 
   private readonly cpuGauge: Gauge<'core'>;
@@ -68,9 +67,8 @@ export class MetricsCollector implements OnApplicationBootstrap, OnApplicationSh
   private readonly sharesGauge: Gauge<'protocol'>;
   private readonly smbSessionsGauge: Gauge;
   private readonly serviceUpGauge: Gauge<'service'>;
-  private readonly collectedAtGauge: Gauge;
-  private readonly poolRefreshedAtGauge: Gauge<'pool'>;
-  private readonly smbSessionsAtGauge: Gauge;
+  private readonly lastRunGauge: Gauge<'collector'>;
+  private readonly poolRefreshedGauge: Gauge<'pool'>;
 
   constructor(
     @Inject(SYSTEM_READER) private readonly reader: SystemReader,
@@ -94,9 +92,8 @@ export class MetricsCollector implements OnApplicationBootstrap, OnApplicationSh
     this.sharesGauge = metrics.gauge('moxnas_shares', 'Configured shares per protocol.', ['protocol']);
     this.smbSessionsGauge = metrics.gauge('moxnas_smb_sessions', 'Open SMB sessions (smbstatus).');
     this.serviceUpGauge = metrics.gauge('moxnas_service_up', 'Whether the daemon is running (1) or not (0); services that cannot run on this host are left out.', ['service']);
-    this.collectedAtGauge = metrics.gauge('moxnas_metrics_collected_timestamp_seconds', 'When the collector last read the host (Unix time); the moxnas_* gauges are that old.');
-    this.poolRefreshedAtGauge = metrics.gauge('moxnas_pool_refreshed_timestamp_seconds', 'When the storage module last measured each pool (Unix time): the age of moxnas_pool_bytes and moxnas_pool_healthy.', ['pool']);
-    this.smbSessionsAtGauge = metrics.gauge('moxnas_smb_sessions_timestamp_seconds', 'When smbstatus last ran (Unix time): the age of moxnas_smb_sessions; absent while smbd is not running.');
+    this.lastRunGauge = metrics.gauge('moxnas_collector_last_run_timestamp_seconds', 'Unix time a background collection last finished (system: every 5 s; smbstatus: at most every 15 s while smbd runs). Age: time() - this.', ['collector']);
+    this.poolRefreshedGauge = metrics.gauge('moxnas_pool_refreshed_timestamp_seconds', 'Unix time the pool monitor last refreshed the health and space of the pool.', ['pool']);
     this.smbSessionsGauge.set(0);
   }
 
@@ -257,6 +254,7 @@ export class MetricsCollector implements OnApplicationBootstrap, OnApplicationSh
     const sample = toSample(snapshot);
     this.history.push(sample);
     this.updatePrometheus(snapshot, pools);
+    this.lastRunGauge.set({ collector: 'system' }, Date.now() / 1000);
     this.events.publish({ type: 'metrics.tick', access: 'viewer', data: sample });
     for (const l of this.listeners) {
       try {
@@ -282,10 +280,11 @@ export class MetricsCollector implements OnApplicationBootstrap, OnApplicationSh
       const conf = (await this.fs.exists(this.paths.smbConf)) ? ['-s', this.paths.smbConf] : [];
       const out = await this.runner.run('smbstatus', ['--json', ...conf], { timeoutMs: 4000 });
       result = { sessions: parseSmbStatusJson(out.stdout).sessions.length, reason: null };
+      this.lastRunGauge.set({ collector: 'smbstatus' }, Date.now() / 1000);
     } catch (err) {
       result = { sessions: null, reason: `smbstatus failed: ${(err as Error).message}` };
     }
-    this.smb = { at: now, wallAt: Date.now(), ...result };
+    this.smb = { at: now, ...result };
     return result;
   }
 
@@ -318,25 +317,22 @@ export class MetricsCollector implements OnApplicationBootstrap, OnApplicationSh
       this.diskCounter.inc({ device: d.device, direction: 'read' }, d.readBytes);
       this.diskCounter.inc({ device: d.device, direction: 'write' }, d.writtenBytes);
     }
-    this.collectedAtGauge.set(Date.parse(s.at) / 1000);
     this.poolGauge.reset();
     this.poolHealthyGauge.reset();
-    this.poolRefreshedAtGauge.reset();
     this.datasetGauge.reset();
+    this.poolRefreshedGauge.reset();
     for (const p of pools ?? []) {
+      if (p.refreshedAt) this.poolRefreshedGauge.set({ pool: p.name }, p.refreshedAt.getTime() / 1000);
       this.poolGauge.set({ pool: p.name, kind: 'size' }, p.sizeBytes);
       this.poolGauge.set({ pool: p.name, kind: 'used' }, p.usedBytes);
       this.poolGauge.set({ pool: p.name, kind: 'free' }, p.freeBytes);
       this.poolHealthyGauge.set({ pool: p.name }, p.healthy ? 1 : 0);
-      if (p.refreshedAt) this.poolRefreshedAtGauge.set({ pool: p.name }, p.refreshedAt.getTime() / 1000);
       for (const d of p.datasets ?? []) this.datasetGauge.set({ dataset: d.name }, d.usedBytes);
     }
     this.sharesGauge.reset();
     for (const [protocol, n] of Object.entries(s.shares ?? {})) this.sharesGauge.set({ protocol }, n);
     // A failed smbstatus keeps the last count rather than pretending nobody is connected.
     if (s.smb.sessions !== null) this.smbSessionsGauge.set(s.smb.sessions);
-    this.smbSessionsAtGauge.reset();
-    if (this.smb) this.smbSessionsAtGauge.set(this.smb.wallAt / 1000);
     this.serviceUpGauge.reset();
     for (const svc of s.services) {
       if (svc.state === 'unavailable') continue;

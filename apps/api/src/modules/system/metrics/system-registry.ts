@@ -15,7 +15,7 @@ export interface PoolFigures {
   /** Per-pool usage thresholds (ratios); defaults 0.80 / 0.95. */
   warningRatio?: number;
   criticalRatio?: number;
-  /** When the storage module last measured the pool (its own schedule); null before the first time. */
+  /** When the storage module last refreshed these figures (null: not yet). */
   refreshedAt?: Date | null;
   /** Bytes used per dataset, exported as `moxnas_dataset_bytes{dataset}` (name `pool/path`). */
   datasets?: { name: string; usedBytes: number }[];
