@@ -3,7 +3,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Dataset, ErrorResponse, Job, Pool, UsageReport } from '@moxnas/contracts';
 import { PoolDependents } from '../../src/modules/storage/pools/pool-dependents';
-import { EventsService, type AppEvent } from '../../src/modules/system/events/events.service';
+import type { AppEvent } from '../../src/modules/system/events/events.service';
+import { recordEvents } from '../support/events-kit';
 import { startStorageApp, tempDir, uniqueName, type StorageApp } from './storage-kit';
 
 const MiB = 1024 * 1024;
@@ -17,12 +18,12 @@ describe('storage datasets', () => {
   let dir: string;
   let pool: Pool;
   let events: AppEvent[];
+  let settled: () => Promise<void>;
   beforeAll(async () => {
     app = await startStorageApp();
     dir = await tempDir();
     pool = (await app.api<Pool>('POST', '/api/storage/pools', { name: uniqueName(), path: dir })).body;
-    events = [];
-    app.app.get(EventsService).subscribe((e) => events.push(e));
+    ({ events, settled } = recordEvents(app.app));
   });
   afterAll(async () => {
     await app?.close();
@@ -143,6 +144,7 @@ describe('storage datasets', () => {
     await fs.writeFile(path.join(dir, 'quota/b.bin'), Buffer.alloc(6 * MiB, 2));
     await app.job((await app.api<Job>('POST', `/api/storage/datasets/${ds.id}/usage`)).body.id);
     expect((await app.api<Dataset>('GET', `/api/storage/datasets/${ds.id}`)).body.quotaExceeded).toBe(true);
+    await settled();
     expect(events.filter((e) => e.type === 'dataset.quota-exceeded').map((e) => e.data)).toEqual([expect.objectContaining({ datasetId: ds.id, quotaBytes: 8 * MiB, quotaKind: 'soft' })]);
     const report = await app.api<UsageReport>('GET', '/api/storage/usage');
     expect(report.body.datasets.find((d) => d.id === ds.id)).toMatchObject({ exceeded: true, level: 'critical', quotaKind: 'soft' });

@@ -6,7 +6,8 @@ import { PoolDependents } from '../../src/modules/storage/pools/pool-dependents'
 import { PoolMonitorService } from '../../src/modules/storage/pools/pool-monitor.service';
 import { MetricsCollector } from '../../src/modules/system/metrics/metrics-collector.service';
 import { PoolsService } from '../../src/modules/storage/pools/pools.service';
-import { EventsService, type AppEvent } from '../../src/modules/system/events/events.service';
+import type { AppEvent } from '../../src/modules/system/events/events.service';
+import { recordEvents } from '../support/events-kit';
 import { startStorageApp, tempDir, uniqueName, type StorageApp } from './storage-kit';
 import { itOnHost } from '../support/host-gate';
 
@@ -48,11 +49,11 @@ describe('storage pools', () => {
   let app: StorageApp;
   let root: string;
   let events: AppEvent[];
+  let settled: () => Promise<void>;
   beforeAll(async () => {
     app = await startStorageApp();
     root = await tempDir();
-    events = [];
-    app.app.get(EventsService).subscribe((e) => events.push(e));
+    ({ events, settled } = recordEvents(app.app));
   });
   afterAll(async () => {
     await app?.close();
@@ -202,6 +203,7 @@ describe('storage pools', () => {
     expect(res.status).toBe(200);
     expect(res.body.health).toMatchObject({ status: 'degraded', mounted: false, problems: [expect.stringMatching(/does not exist/)] });
     expect(res.body.space).toBeNull();
+    await settled();
     expect(events.filter((e) => e.type === 'pool.degraded').map((e) => e.data)).toEqual([expect.objectContaining({ poolId: pool.id, problems: res.body.health.problems })]);
     // Nothing is written to a degraded pool: a dataset there is a 503, not a directory on the wrong disk.
     const ds = await app.api<ErrorResponse>('POST', '/api/storage/datasets', { poolId: pool.id, name: 'nope' });
@@ -216,10 +218,12 @@ describe('storage pools', () => {
     expect(exposition.text).toContain(`moxnas_pool_healthy{pool="${pool.name}"} 0`);
     // A second pass does not repeat the event; the pool coming back announces recovery.
     await app.app.get(PoolMonitorService).refreshAll();
+    await settled();
     expect(events.filter((e) => e.type === 'pool.degraded')).toHaveLength(1);
     await fs.mkdir(dir);
     await app.app.get(PoolMonitorService).refreshAll();
     expect((await app.api<Pool>('GET', `/api/storage/pools/${pool.id}`)).body.health.status).toBe('online');
+    await settled();
     expect(events.some((e) => e.type === 'pool.recovered')).toBe(true);
     await app.app.get(MetricsCollector).collectNow();
     const health = await app.request<{ checks: { storage: { status: string; pools: number } } }>({ url: '/api/system/health/detailed', token: app.token });
@@ -241,6 +245,7 @@ describe('storage pools', () => {
       const refreshed = await app.api<Pool>('POST', `/api/storage/pools/${pool.id}/refresh`);
       expect(refreshed.status).toBe(200);
       expect(refreshed.body.health).toMatchObject({ status: 'degraded', mounted: false, problems: [expect.stringMatching(/not on its file system.*mount is missing/)] });
+      await settled();
       expect(events.filter((e) => e.type === 'pool.degraded')).toHaveLength(1);
       const ds = await app.api<ErrorResponse>('POST', '/api/storage/datasets', { poolId: pool.id, name: 'lost' });
       expect(ds.status).toBe(503);

@@ -4,7 +4,8 @@ import type { Dataset, ErrorResponse, Pool, RetentionPreview, Snapshot, Snapshot
 import { snapshotName } from '@moxnas/host';
 import { SnapshotSchedulerService } from '../../src/modules/storage/snapshot-tasks/snapshot-scheduler.service';
 import { SnapshotTasksService } from '../../src/modules/storage/snapshot-tasks/snapshot-tasks.service';
-import { EventsService, type AppEvent } from '../../src/modules/system/events/events.service';
+import type { AppEvent } from '../../src/modules/system/events/events.service';
+import { recordEvents } from '../support/events-kit';
 import { startStorageApp, tempDir, uniqueName, type StorageApp } from './storage-kit';
 
 const HOUR = 3_600_000;
@@ -15,6 +16,7 @@ describe('snapshot tasks', () => {
   let pool: Pool;
   let ds: Dataset;
   let events: AppEvent[];
+  let settled: () => Promise<void>;
 
   beforeAll(async () => {
     app = await startStorageApp();
@@ -22,8 +24,7 @@ describe('snapshot tasks', () => {
     pool = (await app.api<Pool>('POST', '/api/storage/pools', { name: uniqueName(), path: dir })).body;
     ds = (await app.api<Dataset>('POST', '/api/storage/datasets', { poolId: pool.id, name: 'home' })).body;
     await fs.writeFile(path.join(ds.path, 'file.txt'), 'hello\n');
-    events = [];
-    app.app.get(EventsService).subscribe((e) => events.push(e));
+    ({ events, settled } = recordEvents(app.app));
   });
   afterAll(async () => {
     await app?.close();
@@ -129,6 +130,7 @@ describe('snapshot tasks', () => {
     expect(job.error).toMatch(/1 of 2 snapshot\(s\) failed.*degraded/);
     const after = (await app.api<SnapshotTask>('GET', `/api/storage/snapshot-tasks/${task.id}`)).body;
     expect(after).toMatchObject({ lastResult: 'failed', lastError: expect.stringMatching(/degraded/), lastJobId: job.id });
+    await settled();
     expect(events.filter((e) => e.type === 'snapshot-task.failed').map((e) => e.data)).toEqual([expect.objectContaining({ taskId: task.id, jobId: job.id })]);
     // The healthy dataset still got its snapshot.
     const snaps = (await app.api<{ items: Snapshot[] }>('GET', `/api/storage/snapshots?taskId=${task.id}`)).body.items;
