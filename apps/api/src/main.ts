@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createApp } from './core/bootstrap';
+import { createApp } from './bootstrap';
 import { ConfigError, loadConfig, type AppConfig } from './core/config/config';
 import { DataDirLockedError } from './core/database/data-dir-lock';
 

@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp } from '../../src/core/bootstrap';
+import { createApp } from '../../src/bootstrap';
 import { loadConfig, type AppConfig } from '../../src/core/config/config';
 import { DataDirLockedError, LOCK_FILE } from '../../src/core/database/data-dir-lock';
 import { DatabaseService } from '../../src/core/database/database.service';

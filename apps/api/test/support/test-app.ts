@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DestinationStream } from 'pino';
-import { createApp } from '../../src/core/bootstrap';
+import { createApp } from '../../src/bootstrap';
 import { loadConfig, type AppConfig } from '../../src/core/config/config';
 import { DatabaseService } from '../../src/core/database/database.service';
 import { createLogger } from '../../src/core/logging/logger';

@@ -9,14 +9,14 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { fastify as createFastify, LogController, type FastifyReply, type FastifyRequest } from 'fastify';
-import { AppModule } from '../app.module';
-import type { AppConfig } from './config/config';
-import { DataDirLock } from './database/data-dir-lock';
-import { AllExceptionsFilter } from './errors/exception.filter';
-import { registerListEtags } from './http/etag';
-import { createLogger, PinoNestLogger, requestIdFrom, requestLogLevel, type Logger } from './logging/logger';
-import { MetricsService } from './metrics/metrics.service';
-import { openApiDocument } from './openapi/openapi';
+import { AppModule } from './app.module';
+import type { AppConfig } from './core/config/config';
+import { DataDirLock } from './core/database/data-dir-lock';
+import { AllExceptionsFilter } from './core/errors/exception.filter';
+import { registerListEtags } from './core/http/etag';
+import { createLogger, PinoNestLogger, requestIdFrom, requestLogLevel, type Logger } from './core/logging/logger';
+import { MetricsService } from './core/metrics/metrics.service';
+import { openApiDocument } from './core/openapi/openapi';
 
 /**
  * Builds the configured application (not yet listening). main.ts, the CLI and the tests all start
