@@ -62,6 +62,13 @@ OS_VERSION=
 WORK_DIR=
 SRC_DIR=
 UPGRADE=0
+# --upgrade: refuse to install fresh. Either way an upgrade that fails after the swap rolls back.
+UPGRADE_REQUESTED=0
+# Set once the new release is in place: from then on a failure restores the previous one.
+ROLLBACK_ARMED=0
+PREVIOUS_SOURCE=
+PREVIOUS_NODE=
+DB_BACKUP=
 
 usage() {
   cat <<'EOF'
@@ -78,6 +85,9 @@ Options:
                    npm run package): neither npm nor a build runs, apt is the only network used.
                    Its checksum is FILE.sha256 beside it, or --sha256; an https:// URL needs --sha256.
   --sha256 HEX     The artifact's expected SHA-256.
+  --upgrade        Upgrade an existing installation (refused where there is none). Any upgrade backs
+                   up the database first and, should the new release fail to migrate, start or
+                   become ready, restores the previous release and that backup.
   --uninstall      Remove the app, its systemd unit, nginx site and CLI. Keeps the database,
                    /etc/moxnas (secrets, certificate) and /var/lib/moxnas (data).
   --purge          Uninstall and also drop the database and role, remove /etc/moxnas,
@@ -137,6 +147,7 @@ warn() {
 die() {
   printf 'ERROR: %s\n' "$*" >&4
   printf '%s ERROR: %s\n' "$(stamp)" "$*"
+  if [[ $ROLLBACK_ARMED == 1 ]]; then rollback; fi
   printf 'The full log is %s\n' "$LOG_FILE" >&4
   exit 1
 }
@@ -158,6 +169,7 @@ on_error() {
     printf 'Last lines of %s:\n' "$LOG_FILE"
     tail -n 25 "$LOG_FILE" | sed 's/^/    /'
   } >&4
+  if [[ $ROLLBACK_ARMED == 1 ]]; then rollback; fi
   exit "$code"
 }
 trap 'on_error $? $LINENO "$BASH_COMMAND"' ERR
@@ -302,6 +314,7 @@ parse_args() {
       --purge) MODE=purge ;;
       --renew-cert) RENEW_CERT=1 ;;
       --rebuild) FORCE_REBUILD=1 ;;
+      --upgrade) UPGRADE_REQUESTED=1 ;;
       --nfs) NFS_CHOICE=yes ;;
       --no-nfs) NFS_CHOICE=no ;;
       -h | --help)
@@ -316,6 +329,7 @@ parse_args() {
   if [[ -n $ARTIFACT && $MODE != install ]]; then usage_error "--artifact only applies to an installation"; fi
   if [[ -n $ARTIFACT && -n $FROM_TARBALL ]]; then usage_error "--from and --artifact exclude each other"; fi
   if [[ -n $ARTIFACT_SHA256 && -z $ARTIFACT ]]; then usage_error "--sha256 only applies with --artifact"; fi
+  if [[ $UPGRADE_REQUESTED == 1 && $MODE != install ]]; then usage_error "--upgrade excludes --uninstall and --purge"; fi
   if [[ -n $ARTIFACT_SHA256 ]]; then
     ARTIFACT_SHA256=${ARTIFACT_SHA256,,}
     [[ $ARTIFACT_SHA256 =~ ^[0-9a-f]{64}$ ]] || usage_error "--sha256 must be 64 hex digits"
@@ -857,11 +871,15 @@ build_app() {
   fi
 
   stop_app_for_upgrade
+  if [[ -d $APP_DIR ]]; then backup_database; fi
   rm -rf "$APP_DIR.previous"
   if [[ -d $APP_DIR ]]; then mv "$APP_DIR" "$APP_DIR.previous"; fi
   mv "$build" "$APP_DIR"
+  PREVIOUS_SOURCE=$(state_get source)
+  PREVIOUS_NODE=$(state_get node_version)
   state_set source "$fingerprint"
   state_set node_version "$node_version"
+  if [[ -d $APP_DIR.previous ]]; then ROLLBACK_ARMED=1; fi
   if [[ -d $APP_DIR.previous ]]; then note "The previous release is kept in $APP_DIR.previous for a manual rollback"; fi
   note "Installed $(sed -n 's/^version=//p' "$APP_DIR/RELEASE")"
 }
@@ -890,6 +908,65 @@ build_from_source() {
   printf 'version=%s\nsource=%s\nnode=%s\nbuilt=%s\n' \
     "$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$build/package.json" | head -n 1)" "$fingerprint" "$node_version" "$(date -u +%FT%TZ)" \
     >"$build/RELEASE"
+}
+
+# pg_dump of the database before an upgrade swaps the release: what a rollback restores. The three
+# newest are kept in $DATA_DIR/upgrade-backups.
+backup_database() {
+  local dir=$DATA_DIR/upgrade-backups version
+  version=$(sed -n 's/^version=//p' "$APP_DIR/RELEASE" 2>/dev/null | head -n 1)
+  install -d -m 700 -o root -g root "$dir"
+  DB_BACKUP=$dir/$(date -u +%Y%m%dT%H%M%SZ)-${version:-unknown}.dump
+  note "Backing up the database to $DB_BACKUP (restored should the upgrade fail)"
+  (cd / && runuser -u postgres -- pg_dump -Fc -p "$PG_PORT" -h /var/run/postgresql -d "$DB_NAME") >"$DB_BACKUP.partial" ||
+    { rm -f "$DB_BACKUP.partial"; die "pg_dump of $DB_NAME failed: the upgrade did not start, the installed release is unchanged"; }
+  chmod 600 "$DB_BACKUP.partial"
+  mv "$DB_BACKUP.partial" "$DB_BACKUP"
+  find "$dir" -maxdepth 1 -name '*.dump' -printf '%T@ %p\n' | sort -rn | tail -n +4 | cut -d' ' -f2- | xargs -r rm -f
+}
+
+restore_database() {
+  (cd / && runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -p "$PG_PORT" -h /var/run/postgresql -d postgres) <<SQL || return 1
+DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE);
+CREATE DATABASE ${DB_NAME} OWNER ${DB_USER} ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0;
+REVOKE ALL ON DATABASE ${DB_NAME} FROM PUBLIC;
+SQL
+  (cd / && runuser -u postgres -- pg_restore --exit-on-error -p "$PG_PORT" -h /var/run/postgresql -d "$DB_NAME") <"$DB_BACKUP"
+}
+
+# The new release failed after it replaced the old one: put the old release and the database back,
+# start it again, and stop with exit 1. Called from die and the ERR trap, once.
+rollback() {
+  ROLLBACK_ARMED=0
+  trap - ERR
+  set +e
+  local failed old i
+  failed=$(sed -n 's/^version=//p' "$APP_DIR/RELEASE" 2>/dev/null | head -n 1)
+  say "==> The upgrade failed: rolling back to the previous release"
+  if [[ $SYSTEMD == 1 ]]; then systemctl stop moxnas >/dev/null 2>&1; fi
+  rm -rf "$APP_DIR.failed"
+  mv "$APP_DIR" "$APP_DIR.failed" && mv "$APP_DIR.previous" "$APP_DIR"
+  old=$(sed -n 's/^version=//p' "$APP_DIR/RELEASE" 2>/dev/null | head -n 1)
+  state_set source "$PREVIOUS_SOURCE"
+  state_set node_version "$PREVIOUS_NODE"
+  if [[ -n $DB_BACKUP ]]; then
+    if restore_database; then note "Database restored from $DB_BACKUP"; else
+      printf 'ERROR: restoring %s failed: restore it by hand with pg_restore (see the log)\n' "$DB_BACKUP" >&4
+    fi
+  fi
+  if [[ $SYSTEMD == 1 ]]; then
+    (render_unit) || true
+    systemctl restart moxnas >/dev/null 2>&1
+    for ((i = 0; i < READY_TIMEOUT; i++)); do
+      curl -fsS -o /dev/null --max-time 3 "http://127.0.0.1:$APP_PORT/api/system/health/ready" && break
+      sleep 1
+    done
+  fi
+  printf 'ROLLED BACK: %s serves again with its database as it was before the upgrade; the failed release %s is kept in %s.\n' \
+    "${old:-the previous release}" "${failed:-}" "$APP_DIR.failed" >&4
+  printf '%s rolled back to %s (failed: %s)\n' "$(stamp)" "$old" "$failed"
+  printf 'The full log is %s\n' "$LOG_FILE" >&4
+  exit 1
 }
 
 APP_WAS_RUNNING=0
@@ -1140,7 +1217,7 @@ uninstall() {
     if nginx -t >/dev/null 2>&1; then quiet systemctl reload nginx; fi
   fi
   rm -f "$CLI_WRAPPER"
-  rm -rf "$APP_DIR" "$APP_DIR.new" "$APP_DIR.previous"
+  rm -rf "$APP_DIR" "$APP_DIR.new" "$APP_DIR.previous" "$APP_DIR.failed"
   note "Removed $APP_DIR, $UNIT_FILE, the nginx site and $CLI_WRAPPER"
 
   if [[ $MODE != purge ]]; then
@@ -1194,6 +1271,8 @@ main() {
   if [[ -f $APP_DIR/RELEASE ]]; then
     UPGRADE=1
     note "Existing installation found ($(sed -n 's/^version=//p' "$APP_DIR/RELEASE")): upgrading in place, keeping data and secrets."
+  elif [[ $UPGRADE_REQUESTED == 1 ]]; then
+    die "--upgrade: MoxNAS is not installed here ($APP_DIR/RELEASE is missing); run the installer without --upgrade to install it"
   elif [[ -f $ENV_FILE ]]; then
     note "Found $ENV_FILE from an earlier or interrupted install: its secrets are kept."
   fi
@@ -1215,6 +1294,7 @@ main() {
   render_prometheus_example
   start_services
   wait_ready
+  ROLLBACK_ARMED=0
   if [[ -d $APP_DIR.previous && $APP_WAS_RUNNING == 1 ]]; then note "The upgraded app is ready."; fi
   print_summary
 }

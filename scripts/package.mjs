@@ -79,8 +79,8 @@ function main() {
   const stageRoot = tempDir('moxnas-package-stage-');
   const stage = path.join(stageRoot, name);
   fs.mkdirSync(path.join(stage, 'dist'), { recursive: true });
-  fs.mkdirSync(path.join(stage, 'scripts'));
-  for (const p of ['package.json', 'package-lock.json', 'node_modules', 'templates', 'dist/api', 'dist/cli', 'dist/web', 'scripts/install.sh']) {
+  fs.mkdirSync(path.join(stage, 'scripts', 'pve'), { recursive: true });
+  for (const p of ['package.json', 'package-lock.json', 'node_modules', 'templates', 'dist/api', 'dist/cli', 'dist/web', 'scripts/install.sh', 'scripts/pve/moxnas-ct.sh']) {
     fs.cpSync(path.join(src, p), path.join(stage, p), { recursive: true, verbatimSymlinks: true });
   }
   for (const f of ['dist/api/.tsbuildinfo', 'dist/cli/.tsbuildinfo']) fs.rmSync(path.join(stage, f), { force: true });

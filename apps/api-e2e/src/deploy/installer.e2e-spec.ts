@@ -313,6 +313,59 @@ function installerSuite(suite: DebianSuite): void {
     }
   }, 10 * 60_000);
 
+  it('rolls a failed upgrade back: the old release and its database serve again', async () => {
+    // A deliberately broken release 9.9.9, as an artifact made from the installed one: its CLI
+    // changes the database, then fails `moxnas migrate`. The rollback must undo both.
+    const broken = [
+      "const { Client } = require('pg');",
+      '(async () => {',
+      '  const c = new Client({ connectionString: process.env.DATABASE_URL });',
+      '  await c.connect();',
+      "  await c.query('CREATE TABLE upgrade_broke_this (x int)');",
+      '  await c.end();',
+      "  console.error('deliberately broken release: migrate fails');",
+      '  process.exit(3);',
+      '})();',
+    ].join('\n');
+    await fs.mkdir(root.path('/root/broken'), { recursive: true });
+    await fs.writeFile(root.path('/root/broken-main.js'), broken);
+    const pack = await root.exec(['sh', '-ec', [
+      'cp -a /opt/moxnas /root/broken/moxnas-9.9.9',
+      'cd /root/broken/moxnas-9.9.9',
+      'cp /root/broken-main.js dist/cli/apps/cli/src/main.js',
+      "printf 'version=9.9.9\\ncommit=broken\\n' > ARTIFACT",
+      'rm -f MANIFEST.sha256 && find . -type f -printf "%P\\n" | LC_ALL=C sort | xargs -d "\\n" sha256sum > /root/MANIFEST.sha256 && mv /root/MANIFEST.sha256 .',
+      'cd /root/broken && tar -czf /root/moxnas-9.9.9-linux-x64.tar.gz moxnas-9.9.9',
+      'sha256sum /root/moxnas-9.9.9-linux-x64.tar.gz | sed "s#/root/##" > /root/moxnas-9.9.9-linux-x64.tar.gz.sha256',
+    ].join('\n')], { timeoutMs: 5 * 60_000 });
+    expect(`${pack.code} ${pack.stderr}`).toBe('0 ');
+    const releaseBefore = await fs.readFile(root.path('/opt/moxnas/RELEASE'), 'utf8');
+    const stateBefore = await fs.readFile(root.path('/etc/moxnas/install.state'), 'utf8');
+
+    const r = await root.exec(['bash', `${src}/scripts/install.sh`, '--upgrade', '--artifact', '/root/moxnas-9.9.9-linux-x64.tar.gz'], { env: installerEnv(), timeoutMs: remaining(10 * 60_000) });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('moxnas migrate failed');
+    expect(r.stderr).toMatch(/ROLLED BACK: \S+ serves again with its database as it was before the upgrade; the failed release 9\.9\.9 is kept in \/opt\/moxnas\.failed/);
+    expect(await fs.readFile(root.path('/opt/moxnas/RELEASE'), 'utf8')).toBe(releaseBefore);
+    expect(await fs.readFile(root.path('/opt/moxnas.failed/ARTIFACT'), 'utf8')).toContain('version=9.9.9');
+    expect(await fs.readFile(root.path('/etc/moxnas/install.state'), 'utf8')).toBe(stateBefore);
+    const backups = await fs.readdir(root.path('/var/lib/moxnas/upgrade-backups'));
+    expect(backups).toEqual([expect.stringMatching(/^\d{8}T\d{6}Z-.+\.dump$/)]);
+    await startPostgres();
+    try {
+      // The broken release's change is gone: the database is the backup taken before the swap.
+      expect(await psql("SELECT count(*) FROM pg_tables WHERE tablename = 'upgrade_broke_this'")).toBe('0');
+      expect(Number(await psql('SELECT count(*) FROM moxnas_migrations'))).toBe(migrated);
+      expect(await psql("SELECT count(*) FROM users WHERE username = 'admin'")).toBe('1');
+    } finally {
+      await stopPostgres();
+    }
+    // The old release's CLI answers again (it reads the restored database).
+    const cli = await root.exec(['/usr/local/bin/moxnas', 'help']);
+    expect(cli.code).toBe(0);
+    await fs.rm(root.path('/root/broken'), { recursive: true, force: true });
+  }, 12 * 60_000);
+
   it('--uninstall removes the app but keeps data, secrets and the database', async () => {
     await install(['--uninstall']);
     for (const gone of ['/opt/moxnas', '/etc/systemd/system/moxnas.service', '/usr/local/bin/moxnas', '/etc/nginx/sites-enabled/moxnas', '/etc/nginx/sites-available/moxnas']) {
