@@ -93,6 +93,18 @@ describeWhen('docker-compose.production.yml', haveCompose ? [] : ['docker-compos
     expect(sources.length).toBeGreaterThan(0);
     for (const s of sources) await expect(fs.access(path.join(REPO_ROOT, s))).resolves.toBeUndefined();
   });
+
+  it('is made of the release artifact of this version, checked, and builds nothing', async () => {
+    const dockerfile = await fs.readFile(path.join(REPO_ROOT, 'docker/Dockerfile'), 'utf8');
+    const { version } = JSON.parse(await fs.readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(dockerfile).toContain(`ARG MOXNAS_ARTIFACT=moxnas-${version}-linux-x64.tar.gz`);
+    expect(dockerfile).toContain('COPY dist/release/${MOXNAS_ARTIFACT} dist/release/${MOXNAS_ARTIFACT}.sha256 ./');
+    expect(dockerfile).toMatch(/sha256sum --strict -c "\$\{MOXNAS_ARTIFACT\}\.sha256"/);
+    expect(dockerfile).toContain('sha256sum --quiet --strict -c MANIFEST.sha256');
+    expect(dockerfile).not.toMatch(/npm (ci|install|run build)/);
+    const ignore = await fs.readFile(path.join(REPO_ROOT, 'docker/Dockerfile.dockerignore'), 'utf8');
+    expect(ignore.split('\n')).toEqual(expect.arrayContaining(['dist/*', '!dist/release']));
+  });
 });
 
 describeWhen('Prometheus configuration', which('promtool') ? [] : ['promtool binary'], () => {
