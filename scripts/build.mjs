@@ -15,7 +15,11 @@ const steps = [
 ];
 for (const [entry, cmd, args] of steps) {
   if (!fs.existsSync(path.join(root, entry))) continue;
-  const res = spawnSync(cmd, args, { stdio: 'inherit', cwd: root });
+  // Always a production build, whatever NODE_ENV the caller has (npm run package and install.sh set
+  // development for npm ci): with NODE_ENV=development vite bundles React's development JSX runtime,
+  // larger and slower, and embedding every component's absolute source path, so two builds in two
+  // directories differed and the release artifact was not reproducible.
+  const res = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, env: { ...process.env, NODE_ENV: 'production' } });
   if (res.status !== 0) {
     console.error(`build step failed: ${path.basename(cmd)} ${args.join(' ')}`);
     process.exit(res.status ?? 1);
