@@ -7,7 +7,7 @@ import Checkbox from '@mui/material/Checkbox';
 import Chip from '@mui/material/Chip';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import Typography from '@mui/material/Typography';
-import { datasetsApi, snapshotsApi, type Dataset } from '@moxnas/contracts';
+import { datasetsApi, type Dataset } from '@moxnas/contracts';
 import { useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { EmptyState } from '../../../components/empty-state';
@@ -15,9 +15,14 @@ import { ResourceTable } from '../../../components/resource-table';
 import { ErrorAlert } from '../../../components/error-alert';
 import { useCan } from '../../../lib/auth';
 import { formatBytes, formatDateTime } from '../../../lib/format';
-import { useCreateSnapshot, useDatasets, useMeasureDataset, usePools, useRemoveDataset } from '../api/storage';
+import { useDatasets, usePools, useRemoveDataset } from '../api/storage';
+import { DatasetActions, DatasetDialogs, type OpenDialog } from './dataset-actions';
 import { DatasetCreateDialog } from './dataset-create-dialog';
 import { FilterSelect } from '../../../components/filter-select';
+
+// At phone width the table keeps the dataset, its usage and the actions.
+const secondary = { display: { xs: 'none', md: 'table-cell' } } as const;
+const optional = { display: { xs: 'none', sm: 'table-cell' } } as const;
 
 function Usage({ d }: { d: Dataset }) {
   const used = d.usedBytes === null ? 'not measured' : `${d.usedComplete ? '' : '≥ '}${formatBytes(d.usedBytes)}`;
@@ -35,16 +40,13 @@ export function DatasetsTab() {
   const pools = usePools();
   const datasets = useDatasets(poolId || undefined);
   const canCreate = useCan(datasetsApi.create);
-  const canRemove = useCan(datasetsApi.remove);
-  const canMeasure = useCan(datasetsApi.measure);
-  const canSnapshot = useCan(snapshotsApi.create);
   const remove = useRemoveDataset();
-  const measure = useMeasureDataset();
-  const snapshot = useCreateSnapshot();
   const [creating, setCreating] = useState(false);
   const [removing, setRemoving] = useState<Dataset | null>(null);
   const [keepData, setKeepData] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  const [open, setOpen] = useState<OpenDialog | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
   const poolName = (id: string) => pools.data?.find((p) => p.id === id)?.name ?? '?';
   const hasPools = (pools.data?.length ?? 0) > 0;
 
@@ -64,7 +66,7 @@ export function DatasetsTab() {
           {notice}
         </Alert>
       )}
-      {[measure, snapshot].map((m, i) => (m.isError ? <ErrorAlert key={i} error={m.error} sx={{ mb: 2 }} /> : null))}
+      {failure ? <ErrorAlert error={failure} sx={{ mb: 2 }} /> : null}
       <ResourceTable
         query={datasets}
         rowKey={(d) => d.id}
@@ -98,7 +100,7 @@ export function DatasetsTab() {
                 <Typography variant="body2" sx={{ fontWeight: 600 }}>
                   {poolName(d.poolId)}/{d.relativePath}
                 </Typography>
-                <Typography variant="caption" sx={{ color: 'text.secondary' }}>
+                <Typography variant="caption" sx={{ color: 'text.secondary', overflowWrap: 'anywhere' }}>
                   {d.path}
                   {d.comment ? ` · ${d.comment}` : ''}
                 </Typography>
@@ -108,7 +110,8 @@ export function DatasetsTab() {
           {
             id: 'owner',
             header: 'Owner',
-            sx: { whiteSpace: 'nowrap' },
+            sx: { whiteSpace: 'nowrap', ...secondary },
+            headerSx: secondary,
             cell: (d) => (
               <>
                 {d.owner.name ?? d.owner.uid}:{d.group.name ?? d.group.gid} <code>{d.mode}</code>
@@ -119,6 +122,8 @@ export function DatasetsTab() {
           {
             id: 'used',
             header: 'Used',
+            sx: optional,
+            headerSx: optional,
             cell: (d) => (
               <>
                 <Usage d={d} />
@@ -130,38 +135,16 @@ export function DatasetsTab() {
               </>
             ),
           },
-          { id: 'driver', header: 'Snapshots', cell: (d) => d.snapshotDriver },
+          { id: 'driver', header: 'Snapshots', sx: secondary, headerSx: secondary, cell: (d) => d.snapshotDriver },
           {
             id: 'actions',
             header: 'Actions',
             align: 'right',
-            sx: { whiteSpace: 'nowrap' },
-            cell: (d) => (
-              <>
-                {canSnapshot && (
-                  <Button
-                    size="small"
-                    loading={snapshot.isPending && snapshot.variables === d.id}
-                    onClick={() => snapshot.mutate(d.id, { onSuccess: (r) => setNotice(`Snapshot ${r.snapshot.name} of ${d.relativePath} is being taken; it appears on the Snapshots tab.`) })}
-                  >
-                    Snapshot
-                  </Button>
-                )}
-                {canMeasure && (
-                  <Button size="small" loading={measure.isPending && measure.variables === d.id} onClick={() => measure.mutate(d.id, { onSuccess: () => setNotice(`Measuring ${d.relativePath}; the figure updates when the job finishes.`) })}>
-                    Measure
-                  </Button>
-                )}
-                {canRemove && (
-                  <Button size="small" color="error" onClick={() => { setKeepData(false); setRemoving(d); }}>
-                    Delete
-                  </Button>
-                )}
-              </>
-            ),
+            cell: (d) => <DatasetActions dataset={d} label={`${poolName(d.poolId)}/${d.relativePath}`} onNotice={setNotice} onError={setFailure} onOpen={setOpen} onDelete={() => { setKeepData(false); setRemoving(d); }} />,
           },
         ]}
       />
+      <DatasetDialogs open={open} onClose={() => setOpen(null)} onNotice={setNotice} />
       {creating && pools.data && <DatasetCreateDialog pools={pools.data} initialPoolId={poolId || undefined} onClose={() => setCreating(false)} />}
       <ConfirmDialog
         open={removing !== null}
