@@ -136,3 +136,19 @@ describe('ACL editor', () => {
     expect(within(dialog).queryByRole('button', { name: 'Add entry' })).toBeNull();
   });
 });
+
+describe('Dataset row actions', () => {
+  it('deletes a dataset keeping its data, after asking', async () => {
+    const api = mockFetch({ ...storageRoutes, [`DELETE /api/storage/datasets/${media.id}`]: () => json(202, { id: '00000000-0000-4000-8000-00000000a001' }) });
+    const user = userEvent.setup();
+    renderPage(<StoragePage />, { path: '/storage?tab=datasets', user: adminUser });
+    await user.click(await screen.findByRole('button', { name: 'Delete' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Delete dataset?' });
+    expect(dialog.textContent).toContain('dataset ?/media');
+    await user.click(within(dialog).getByLabelText('Keep the data on disk'));
+    expect(dialog.textContent).toContain('its directory and snapshots stay on disk');
+    await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
+    expect(await screen.findByText(/Deleting media; progress is on the System page/)).toBeTruthy();
+    expect(api.to('DELETE', `/api/storage/datasets/${media.id}`)[0].path).toContain('keepData=true');
+  });
+});
