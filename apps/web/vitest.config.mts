@@ -14,8 +14,9 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/testing/setup.ts'],
-    // jsdom starts slowly on a shared 2-core box; MUI renders are not instant either.
-    testTimeout: 20_000,
+    // jsdom starts slowly on a shared 2-core box; MUI renders are not instant either. The longest
+    // dialog tests (share import, NFS client rows) take 10–16 s alone and passed 20 s at load 8.
+    testTimeout: 40_000,
     pool: 'threads',
     css: false,
   },

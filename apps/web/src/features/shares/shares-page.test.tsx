@@ -94,7 +94,28 @@ describe('SharesPage', () => {
     expect(screen.queryByRole('button', { name: /Add SMB share/ })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Import' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Edit share-1' })).toBeNull();
-    expect(screen.queryByRole('columnheader', { name: 'Actions' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Delete share-1' })).toBeNull();
+    // Asking who can access a share changes nothing, so viewers may.
+    expect(screen.getByRole('button', { name: 'Who can access share-1' })).toBeTruthy();
+  });
+
+  it('asks who can access a share’s directory, starting from its path', async () => {
+    const none = { access: 'none', share: null, rules: [{ rule: 'no share', verdict: 'none', detail: 'No export contains the path.', share: null }], note: null };
+    const smb = { access: 'write', share: 'share-1', rules: [{ rule: 'valid users', verdict: 'write', detail: 'An empty list admits every SMB user.', share: 'share-1' }], note: null };
+    const api = mockFetch({
+      ...baseRoutes,
+      'GET /api/shares/smb': () => json(200, { items: [smbShare(1)], total: 1, page: 1, pageSize: 25 }),
+      'GET /api/access': () => json(200, { user: 'alice', path: '/mnt/tank/share-1', smb, ftp: none, nfs: none }),
+    });
+    const user = userEvent.setup();
+    renderPage(<SharesPage />, { path: '/shares', user: { ...adminUser, role: 'viewer' } });
+    await user.click(await screen.findByRole('button', { name: 'Who can access share-1' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Who can access this path?' });
+    await user.type(within(dialog).getByLabelText('User'), 'alice');
+    await user.click(within(dialog).getByRole('button', { name: 'Check' }));
+    const region = await within(dialog).findByRole('region', { name: 'SMB access' });
+    expect(region.textContent).toContain('An empty list admits every SMB user.');
+    expect(query(api.to('GET', '/api/access')[0]).get('path')).toBe('/mnt/tank/share-1');
   });
 
   it('tells a viewer with no shares who adds them', async () => {

@@ -3,7 +3,7 @@ import { ftpSharesApi, type FtpShare, type FtpShareListQuery } from '@moxnas/con
 import { useFtpShares, useRemoveFtpShare } from '../api/shares';
 import { FtpShareCreateDialog, FtpShareEditDialog } from './ftp-share-dialog';
 import { namesSummary, OptionChip } from './share-chips';
-import { nameColumn, pathColumn, SharesTab, statusColumn } from './shares-tab';
+import { hiddenOnPhones, nameColumn, pathColumn, SharesTab, statusColumn } from './shares-tab';
 
 const KIND = { one: 'FTP share', many: 'FTP shares', others: 'shares' };
 
@@ -31,7 +31,7 @@ export function FtpTab() {
             {!s.chroot && <OptionChip label="not chrooted" color="warning" hint="Users may browse the whole file system" />}
           </>
         )),
-        { id: 'users', header: 'Users', cell: (s) => namesSummary(s.allowedUsers, s.allowedGroups, s.anonymous ? 'anonymous only' : 'nobody yet') },
+        { ...hiddenOnPhones, id: 'users', header: 'Users', cell: (s) => namesSummary(s.allowedUsers, s.allowedGroups, s.anonymous ? 'anonymous only' : 'nobody yet') },
       ]}
     />
   );

@@ -4,7 +4,7 @@ import { useNfsShares, useRemoveNfsShare } from '../api/shares';
 import { SortHeader } from './list-controls';
 import { NfsShareCreateDialog, NfsShareEditDialog } from './nfs-share-dialog';
 import { OptionChip } from './share-chips';
-import { pathColumn, SharesTab, statusColumn } from './shares-tab';
+import { hiddenOnPhones, pathColumn, SharesTab, statusColumn } from './shares-tab';
 
 const KIND = { one: 'NFS export', many: 'NFS exports', others: 'exports' };
 const SQUASH_LABEL = { root: 'root squashed', none: 'no root squash', all: 'all squashed' } as const;
@@ -40,6 +40,7 @@ export function NfsTab() {
           </>
         )),
         {
+          ...hiddenOnPhones,
           id: 'created',
           header: (
             <SortHeader list={list} field="createdAt">

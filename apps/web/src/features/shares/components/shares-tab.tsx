@@ -1,7 +1,7 @@
 import AddIcon from '@mui/icons-material/Add';
 import Button from '@mui/material/Button';
-import type { ApplyResult, ShareDeletion } from '@moxnas/contracts';
-import { useState, type ComponentType, type ReactNode } from 'react';
+import { accessApi, type ApplyResult, type ShareDeletion } from '@moxnas/contracts';
+import { lazy, Suspense, useState, type ComponentType, type ReactNode } from 'react';
 import { EmptyState } from '../../../components/empty-state';
 import { ResourceTable, type QueryState, type ResourceColumn } from '../../../components/resource-table';
 import { useCan } from '../../../lib/auth';
@@ -12,9 +12,12 @@ import { ShareListToolbar, SortHeader, useShareList, type ShareList } from './li
 import { Chips, EnabledChip, TwoLines } from './share-chips';
 
 type Endpoint = Parameters<typeof useCan>[0];
+
+// Loaded with its first use, not with the shares page.
+const EffectiveAccessDialog = lazy(() => import('../../../components/effective-access/effective-access-dialog').then((m) => ({ default: m.EffectiveAccessDialog })));
 type Applied<T> = (result: { share: T; apply: ApplyResult }) => void;
 
-export interface SharesTabProps<T extends { id: string }, S extends string> {
+export interface SharesTabProps<T extends { id: string; path: string }, S extends string> {
   /** The protocol's endpoints: their access decides which actions a user sees. */
   endpoints: { create: Endpoint; update: Endpoint; remove: Endpoint };
   /** How the tab names its shares: one (`SMB share`), many (`SMB shares`), and others of them (`shares`). */
@@ -39,7 +42,7 @@ export interface SharesTabProps<T extends { id: string }, S extends string> {
  * One protocol's shares: the searchable, sortable, paged list, and the create, edit and delete
  * dialogs for those whose role allows them; the outcome of the last change stays on top.
  */
-export function SharesTab<T extends { id: string }, S extends string>({
+export function SharesTab<T extends { id: string; path: string }, S extends string>({
   endpoints,
   kind,
   icon,
@@ -56,12 +59,14 @@ export function SharesTab<T extends { id: string }, S extends string>({
   const canCreate = useCan(endpoints.create);
   const canUpdate = useCan(endpoints.update);
   const canDelete = useCan(endpoints.remove);
+  const canCheck = useCan(accessApi.effective);
   const list = useShareList<S>(defaultSort);
   const shares = useShares(list.filter);
   const remove = useRemove();
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<T | null>(null);
   const [deleting, setDeleting] = useState<T | null>(null);
+  const [checking, setChecking] = useState<T | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const addButton = canCreate && (
     <Button variant="contained" startIcon={<AddIcon />} onClick={() => setCreating(true)}>
@@ -89,13 +94,18 @@ export function SharesTab<T extends { id: string }, S extends string>({
         }
         columns={[
           ...columns(list),
-          (canUpdate || canDelete) && {
+          (canUpdate || canDelete || canCheck) && {
             id: 'actions',
             header: 'Actions',
             align: 'right',
-            sx: { whiteSpace: 'nowrap' },
+            sx: { whiteSpace: { xs: 'normal', md: 'nowrap' } },
             cell: (s) => (
               <>
+                {canCheck && (
+                  <Button size="small" onClick={() => setChecking(s)} aria-label={`Who can access ${nameOf(s)}`}>
+                    Access
+                  </Button>
+                )}
                 {canUpdate && (
                   <Button size="small" onClick={() => setEditing(s)} aria-label={`Edit ${nameOf(s)}`}>
                     Edit
@@ -132,6 +142,11 @@ export function SharesTab<T extends { id: string }, S extends string>({
           }}
         />
       )}
+      {checking && (
+        <Suspense fallback={null}>
+          <EffectiveAccessDialog path={checking.path} onClose={() => setChecking(null)} />
+        </Suspense>
+      )}
       {deleting && (
         <DeleteShareDialog
           kind={kind.one}
@@ -148,11 +163,16 @@ export function SharesTab<T extends { id: string }, S extends string>({
   );
 }
 
+const PHONE_HIDDEN = { display: { xs: 'none', sm: 'table-cell' } } as const;
+/** Spread into a secondary column: at phone width the name, path and actions stay. */
+export const hiddenOnPhones = { sx: PHONE_HIDDEN, headerSx: PHONE_HIDDEN };
+
 /** The status column: enabled or not, then the protocol's notable options. */
 export function statusColumn<T extends { enabled: boolean }>(chips: (share: T) => ReactNode): ResourceColumn<T> {
   return {
     id: 'status',
     header: 'Status',
+    ...hiddenOnPhones,
     cell: (s) => (
       <Chips>
         <EnabledChip enabled={s.enabled} />

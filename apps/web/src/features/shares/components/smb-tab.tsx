@@ -2,7 +2,7 @@ import FolderSharedIcon from '@mui/icons-material/FolderShared';
 import { smbSharesApi, type SmbShare, type SmbShareListQuery } from '@moxnas/contracts';
 import { useRemoveSmbShare, useSmbShares } from '../api/shares';
 import { namesSummary, OptionChip } from './share-chips';
-import { nameColumn, pathColumn, SharesTab, statusColumn } from './shares-tab';
+import { hiddenOnPhones, nameColumn, pathColumn, SharesTab, statusColumn } from './shares-tab';
 import { SmbShareCreateDialog, SmbShareEditDialog } from './smb-share-dialog';
 
 const KIND = { one: 'SMB share', many: 'SMB shares', others: 'shares' };
@@ -35,7 +35,7 @@ export function SmbTab() {
             {s.audit && <OptionChip label="audit" hint="File operations are logged" />}
           </>
         )),
-        { id: 'access', header: 'Who may connect', cell: (s) => namesSummary(s.validUsers, s.validGroups, s.guestOk ? 'everyone (guest)' : 'every user') },
+        { ...hiddenOnPhones, id: 'access', header: 'Who may connect', cell: (s) => namesSummary(s.validUsers, s.validGroups, s.guestOk ? 'everyone (guest)' : 'every user') },
       ]}
     />
   );
