@@ -94,17 +94,17 @@ export class BulkService {
       if (r.kind === 'user') users.push({ row, data: r.data });
       if (r.kind === 'group') groups.push({ row, data: r.data });
     });
-    const plan = await this.accounts.plan(users, groups, errors);
+    const checked = await this.accounts.check(users, groups, errors);
     // What shares may name besides existing accounts: what the batch creates (even rows with errors,
     // which are reported on their own rows rather than again on every share naming them).
     const pending: PendingAccounts = { users: new Set(users.map((u) => u.data.username)), groups: new Set(groups.map((g) => g.data.name)) };
     const shares = await this.prepareShares(rows, sent, pending, errors);
     await this.shareConflicts(shares, errors);
-    if (errors.length || !plan) {
+    if (errors.length || !checked) {
       const bad = new Set(errors.map((e) => e.field.split('.')[1])).size;
       throw DomainError.validation(errors, `${bad} of ${rows.length} row(s) are not valid; nothing was written.`);
     }
-    return { plan, shares };
+    return { plan: await this.accounts.build(checked), shares };
   }
 
   private async prepareShares(rows: readonly BulkRow[], sent: ReadonlyArray<ReadonlySet<string>>, pending: PendingAccounts, errors: FieldError[]): Promise<PreparedShares> {

@@ -41,6 +41,15 @@ interface PlannedUser {
   groups: GroupEntity[];
 }
 
+/** Account rows that passed their checks, with the existing groups and users they name. */
+export interface CheckedAccounts {
+  userRows: readonly BatchUserRow[];
+  groupRows: readonly BatchGroupRow[];
+  byId: Map<string, GroupEntity>;
+  byName: Map<string, GroupEntity>;
+  existingMembers: Map<string, UserEntity>;
+}
+
 /** What a batch's accounts become: built only once every row passed its checks. */
 export interface AccountsPlan {
   groups: PlannedGroup[];
@@ -49,6 +58,9 @@ export interface AccountsPlan {
 
 /** What a batch of account creations writes: the services reading them are re-applied. */
 export const ACCOUNT_BATCH_KINDS: readonly EntityKind[] = ['users', 'groups', 'memberships'];
+
+/** Password hashes computed at once (libuv's thread pool has four threads by default). */
+const HASH_CONCURRENCY = 4;
 
 /** The field of a row's body, as the batch's errors name it. */
 export const rowField = (row: number, field: string) => `rows.${row}.data${field ? `.${field}` : ''}`;
@@ -89,10 +101,10 @@ export class AccountBatches {
   }
 
   /**
-   * Checks every row; errors are pushed (fields `rows.<i>.data.<field>`). Returns the plan when
-   * there were none, else null (nothing is hashed or allocated for a batch that will be refused).
+   * Checks every row; errors are pushed (fields `rows.<i>.data.<field>`). Returns what `build`
+   * needs when there were none, else null.
    */
-  async plan(userRows: readonly BatchUserRow[], groupRows: readonly BatchGroupRow[], errors: FieldError[]): Promise<AccountsPlan | null> {
+  async check(userRows: readonly BatchUserRow[], groupRows: readonly BatchGroupRow[], errors: FieldError[]): Promise<CheckedAccounts | null> {
     const before = errors.length;
     const push = (row: number, field: string, message: string) => errors.push({ field: rowField(row, field), message });
 
@@ -105,13 +117,14 @@ export class AccountBatches {
     const takenGids = new Map((gids.length ? await this.groups.findBy({ gid: In(gids) }) : []).map((g) => [g.gid, g.name]));
     const memberIds = [...new Set(groupRows.flatMap((g) => g.data.memberIds ?? []))];
     const existingMembers = new Map((memberIds.length ? await this.users.findBy({ id: In(memberIds) }) : []).map((u) => [u.id, u]));
+    const onHostGroups = await this.host.groupsTaken([...groupNames, ...gids]);
     for (const { row, data } of groupRows) {
       if (takenNames.has(data.name)) push(row, 'name', 'is taken');
-      else if (await this.host.groupTaken(data.name)) push(row, 'name', 'exists on the host');
+      else if (onHostGroups.has(data.name)) push(row, 'name', 'exists on the host');
       if (data.gid !== undefined) {
         const owner = takenGids.get(data.gid);
         if (owner) push(row, 'gid', `belongs to the group "${owner}"`);
-        else if (await this.host.groupTaken(data.gid)) push(row, 'gid', 'is taken on the host');
+        else if (onHostGroups.has(String(data.gid))) push(row, 'gid', 'is taken on the host');
       }
       [...new Set(data.memberIds ?? [])].forEach((id, i) => {
         const user = existingMembers.get(id);
@@ -133,14 +146,15 @@ export class AccountBatches {
     const byName = new Map((named.length ? await this.groups.findBy({ name: In(named) }) : []).map((g) => [g.name, g]));
     const batchGroups = new Set(groupNames);
     const knownGroup = (name: string) => byName.has(name) || batchGroups.has(name);
+    const onHostUsers = await this.host.usersTaken([...usernames, ...uids]);
     for (const { row, data } of userRows) {
       if (passwordMentionsName(data.password, data.username)) push(row, 'password', 'must not contain the username');
       if (takenUsers.has(data.username)) push(row, 'username', 'is taken');
-      else if (await this.host.userTaken(data.username)) push(row, 'username', 'exists on the host');
+      else if (onHostUsers.has(data.username)) push(row, 'username', 'exists on the host');
       if (data.uid !== undefined) {
         const owner = takenUids.get(data.uid);
         if (owner) push(row, 'uid', `belongs to the user "${owner}"`);
-        else if (await this.host.userTaken(data.uid)) push(row, 'uid', 'is taken on the host');
+        else if (onHostUsers.has(String(data.uid))) push(row, 'uid', 'is taken on the host');
       }
       if (data.primaryGroupId && !byId.has(data.primaryGroupId)) push(row, 'primaryGroupId', 'no such group');
       if (data.primaryGroupId && data.primaryGroup) push(row, 'primaryGroup', 'give primaryGroup or primaryGroupId, not both');
@@ -149,24 +163,21 @@ export class AccountBatches {
       (data.groups ?? []).forEach((name, i) => knownGroup(name) || push(row, `groups.${i}`, `no group named ${name}, here or in this batch`));
     }
     if (errors.length > before) return null;
-    return this.build(userRows, groupRows, byId, byName, existingMembers);
+    return { userRows, groupRows, byId, byName, existingMembers };
   }
 
-  /** The rows of a batch that passed its checks: ids allocated, passwords hashed. */
-  private async build(
-    userRows: readonly BatchUserRow[],
-    groupRows: readonly BatchGroupRow[],
-    byId: Map<string, GroupEntity>,
-    byName: Map<string, GroupEntity>,
-    existingMembers: Map<string, UserEntity>,
-  ): Promise<AccountsPlan> {
+  /**
+   * The rows of a batch that passed every check (its shares' too): ids allocated, passwords
+   * hashed. Apart from `check` so a batch refused for any row costs no hashing.
+   */
+  async build({ userRows, groupRows, byId, byName, existingMembers }: CheckedAccounts): Promise<AccountsPlan> {
     const now = this.clock.now();
     const availability = await this.host.availability();
     const hostStatus = availability.available ? 'synced' : 'pending';
     const nextGid = await this.allocator(
       groupRows.map((g) => g.data.gid),
       async () => (await this.groups.find({ select: { gid: true }, where: { gid: MoreThanOrEqual(ID_ALLOCATION_START) } })).map((g) => g.gid),
-      (gid) => this.host.groupTaken(gid),
+      (ids) => this.host.groupsTaken(ids),
       'gid',
     );
     const groups: PlannedGroup[] = [];
@@ -186,11 +197,16 @@ export class AccountBatches {
     const nextUid = await this.allocator(
       userRows.map((u) => u.data.uid),
       async () => (await this.users.find({ select: { uid: true }, where: { uid: MoreThanOrEqual(ID_ALLOCATION_START) } })).map((u) => u.uid).filter((u): u is number => u !== null),
-      (uid) => this.host.userTaken(uid),
+      (ids) => this.host.usersTaken(ids),
       'uid',
     );
+    // argon2 runs on libuv's thread pool: a few at a time instead of one after the other.
+    const hashes: string[] = [];
+    for (let i = 0; i < userRows.length; i += HASH_CONCURRENCY) {
+      hashes.push(...(await Promise.all(userRows.slice(i, i + HASH_CONCURRENCY).map((u) => this.hasher.hash(u.data.password)))));
+    }
     const users: PlannedUser[] = [];
-    for (const { row, data } of userRows) {
+    for (const [i, { row, data }] of userRows.entries()) {
       const primary = data.primaryGroupId ? (byId.get(data.primaryGroupId) ?? null) : data.primaryGroup ? (byName.get(data.primaryGroup) ?? null) : null;
       const supplementary = new Map<string, GroupEntity>();
       for (const id of data.groupIds ?? []) supplementary.set(id, byId.get(id) as GroupEntity);
@@ -213,7 +229,7 @@ export class AccountBatches {
         role: data.role,
         disabled: data.disabled,
         builtIn: false,
-        passwordHash: await this.hasher.hash(data.password),
+        passwordHash: hashes[i],
         ntHash: credentials.ntHash,
         unixHash: credentials.unixHash,
         mustChangePassword: data.mustChangePassword,
@@ -234,14 +250,30 @@ export class AccountBatches {
 
   /**
    * The lowest free ids from 10000 up, one per call: free here, on the host, and not given
-   * explicitly to another row of the batch. Deterministic, so a dry run allocates what the real run will.
+   * explicitly to another row of the batch. Deterministic, so a dry run allocates what the real run
+   * will. The host is asked about a window of candidates at a time, not id by id.
    */
-  private async allocator(explicit: ReadonlyArray<number | undefined>, used: () => Promise<number[]>, takenOnHost: (id: number) => Promise<boolean>, what: string): Promise<() => Promise<number>> {
+  private async allocator(
+    explicit: ReadonlyArray<number | undefined>,
+    used: () => Promise<number[]>,
+    takenOnHost: (ids: number[]) => Promise<Set<string>>,
+    what: string,
+  ): Promise<() => Promise<number>> {
     const taken = new Set<number>([...(await used()), ...explicit.filter((id): id is number => id !== undefined)]);
+    const wanted = explicit.filter((id) => id === undefined).length;
     let next = ID_ALLOCATION_START;
+    let checkedUpTo = ID_ALLOCATION_START - 1;
+    let onHost = new Set<string>();
     return async () => {
       for (; next <= ID_MAX; next++) {
-        if (taken.has(next) || (await takenOnHost(next))) continue;
+        if (next > checkedUpTo) {
+          const window: number[] = [];
+          for (let id = next; id <= ID_MAX && window.length < wanted + 64; id++) if (!taken.has(id)) window.push(id);
+          if (!window.length) break;
+          onHost = await takenOnHost(window);
+          checkedUpTo = window[window.length - 1];
+        }
+        if (taken.has(next) || onHost.has(String(next))) continue;
         taken.add(next);
         return next++;
       }
