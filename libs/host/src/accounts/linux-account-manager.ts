@@ -108,7 +108,8 @@ export class LinuxAccountManager implements AccountManager {
       const result = await this.run('getent', [database, ...unique.slice(i, i + GETENT_KEYS_PER_CALL)], { okCodes: [0, 2] });
       lines.push(...result.stdout.split('\n').filter((l) => l.trim() !== ''));
     }
-    return lines;
+    // An entry asked for by name and by id is printed twice.
+    return [...new Set(lines)];
   }
 
   async findUsers(keys: ReadonlyArray<string | number>): Promise<HostUser[]> {
