@@ -53,9 +53,6 @@ function describeRow(row: BulkRow): string {
   }
 }
 
-/** Undoing failed too, by the apply engine's wording: the batch must not claim that nothing changed. */
-const NOT_FULLY_UNDONE = /failed too|not fully undone|still unhealthy|as far as possible/;
-
 /**
  * Bulk provisioning: the whole batch checked first (every row's errors at once, cross-row
  * conflicts included; 422 and nothing written), then one apply-engine change that writes every
@@ -215,7 +212,8 @@ export class BulkService {
   /** The batch's answer to a failed change: which row (if one was running), what failed, and that nothing (or not everything) was undone. */
   private failure(err: unknown, at: { row: number; what: string } | null): unknown {
     const message = err instanceof Error ? err.message : String(err);
-    const clean = !NOT_FULLY_UNDONE.test(message);
+    // The engine marks an error whose undoing failed too: then the batch must not claim that nothing changed.
+    const clean = !(err instanceof DomainError && err.details?.['restored'] === false);
     const where = at ? `Row ${at.row} (${at.what}) failed: ` : 'The batch failed: ';
     const undone = clean ? ' Every row of the batch was rolled back; nothing was changed.' : ' The batch was rolled back, but not completely (see above).';
     if (!(err instanceof DomainError)) return new DomainError('APPLY_FAILED', `${where}${message}${undone}`, undefined, { row: at?.row ?? null });

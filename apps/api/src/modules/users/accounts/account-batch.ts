@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { ID_ALLOCATION_START, ID_MAX, NOLOGIN_SHELL, type BulkUserData, type CreateGroupRequest, type FieldError, type Provisioning } from '@moxnas/contracts';
+import { ID_ALLOCATION_START, ID_MAX, type BulkUserData, type CreateGroupRequest, type FieldError, type Provisioning } from '@moxnas/contracts';
 import { In, MoreThanOrEqual, Repository, type EntityManager } from 'typeorm';
 import { DomainError } from '../../../core/errors/domain-error';
 import type { ChangeTransaction } from '../../services/apply/apply-engine';
@@ -13,6 +12,7 @@ import { GroupEntity, UserGroupEntity } from '../entities/group.entity';
 import { UserEntity } from '../entities/user.entity';
 import { AccountsLock } from './accounts-lock';
 import { HostAccountsService } from './host-accounts.service';
+import { newGroupRow, newUserRow } from './new-account-rows';
 import { passwordMentionsName } from './users.service';
 
 /** A user row of a batch: its index in the request and its create body. */
@@ -182,15 +182,7 @@ export class AccountBatches {
     );
     const groups: PlannedGroup[] = [];
     for (const { row, data } of groupRows) {
-      const entity = this.groups.create({
-        id: randomUUID(),
-        name: data.name,
-        gid: data.gid ?? (await nextGid()),
-        description: data.description || null,
-        hostStatus,
-        createdAt: now,
-        updatedAt: now,
-      });
+      const entity = newGroupRow(this.groups, data, { gid: data.gid ?? (await nextGid()), hostStatus, now });
       groups.push({ row, entity, members: [...new Set(data.memberIds ?? [])].map((id) => existingMembers.get(id)).filter((u): u is UserEntity => !!u) });
       byName.set(entity.name, entity);
     }
@@ -215,34 +207,7 @@ export class AccountBatches {
         supplementary.set(g.id, g);
       }
       const credentials = this.hasher.hostCredentials(data.password);
-      const entity = this.users.create({
-        id: randomUUID(),
-        username: data.username,
-        fullName: data.fullName || null,
-        email: data.email || null,
-        uid: data.uid ?? (await nextUid()),
-        primaryGroupId: primary?.id ?? null,
-        shell: data.shell ?? NOLOGIN_SHELL,
-        homeDir: data.homeDir ?? null,
-        smbEnabled: data.smbEnabled,
-        ftpEnabled: data.ftpEnabled,
-        role: data.role,
-        disabled: data.disabled,
-        builtIn: false,
-        passwordHash: hashes[i],
-        ntHash: credentials.ntHash,
-        unixHash: credentials.unixHash,
-        mustChangePassword: data.mustChangePassword,
-        tokenVersion: 0,
-        totpSecret: null,
-        totpPendingSecret: null,
-        totpLastStep: null,
-        hostStatus,
-        passwordChangedAt: now,
-        lastLoginAt: null,
-        createdAt: now,
-        updatedAt: now,
-      });
+      const entity = newUserRow(this.users, data, { uid: data.uid ?? (await nextUid()), primaryGroupId: primary?.id ?? null, hostStatus, passwordHash: hashes[i], credentials, now });
       users.push({ row, entity, password: data.password, primary, groups: [...supplementary.values()] });
     }
     return { groups, users };
