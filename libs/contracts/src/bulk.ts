@@ -52,6 +52,7 @@ export type BulkCreated = z.infer<typeof BulkCreated>;
 
 export const BulkResult = z.object({
   dryRun: z.boolean(),
+  jobId: z.string().uuid().nullable().describe('The `bulk.provision` job that ran the batch (its progress is on `/api/events`); null on a dry run, which leaves no job.'),
   created: z.array(BulkCreated).describe('Every row, in request order.'),
   counts: z.record(z.string(), z.number().int()).describe('Rows per kind.'),
   provisioning: Provisioning.describe('The host accounts of the batch (Linux groups and accounts, Samba passdb entries), in one sentence.'),
@@ -69,7 +70,7 @@ export const bulkApi = {
     access: 'admin',
     summary: 'Create many users, groups and SMB/NFS/FTP shares at once, all or nothing',
     description:
-      'The whole batch is validated first: every row against its own create contract, then against the system and the other rows (names taken here or on the host, duplicates within the batch, shares naming accounts that neither exist nor are created by the batch); any error is a 422 listing every offending field as `rows.<index>.data.<field>`, and nothing is written. Then one transaction and one apply per affected service: if any step fails (a daemon checker, a host account command, a reload) everything is undone (rows, host accounts, Samba passdb entries, config files) and the answer says what failed. `?dryRun=true` answers the diffs and writes nothing. Runs synchronously.',
+      'The whole batch is validated first: every row against its own create contract, then against the system and the other rows (names taken here or on the host, duplicates within the batch, shares naming accounts that neither exist nor are created by the batch); any error is a 422 listing every offending field as `rows.<index>.data.<field>`, and nothing is written. Then one transaction and one apply per affected service: if any step fails (a daemon checker, a host account command, a reload) everything is undone (rows, host accounts, Samba passdb entries, config files) and the answer says what failed. `?dryRun=true` answers the diffs and writes nothing. The request waits for the answer; a real run is also a `bulk.provision` job, whose progress `/api/events` shows.',
     query: DryRunQuery,
     body: BulkRequest,
     response: BulkResult,

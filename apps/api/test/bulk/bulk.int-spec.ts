@@ -45,6 +45,9 @@ describe('bulk provisioning', () => {
     expect(res.body.errors).toEqual([{ field: 'rows.187.data.validUsers.0', message: `no user named ${tag}nobody (Users)` }]);
     expect(res.body.message).toBe('1 of 200 row(s) are not valid; nothing was written.');
     await expectUnchanged(before);
+    // Not even a job: a refused batch never started.
+    const jobs = await app.api<{ total: number }>('GET', '/api/system/jobs?type=bulk.provision');
+    expect(jobs.body.total).toBe(0);
   }, 120_000);
 
   it('reports every row’s errors at once, cross-row conflicts included', async () => {
@@ -114,6 +117,12 @@ describe('bulk provisioning', () => {
     expect(diffsOf(real.body)).toBe(diffsOf(dry.body));
     expect(JSON.stringify(real.body.apply.diffs)).toBe(JSON.stringify(dry.body.apply.diffs));
     expect(real.body.apply.revisionIds.length).toBeGreaterThan(0);
+
+    // The real run was a job with its progress; the dry run left none.
+    expect(dry.body.jobId).toBeNull();
+    const job = await app.api<{ type: string; state: string; progress: number; actor: string | null }>('GET', `/api/system/jobs/${real.body.jobId}`);
+    expect(job.status).toBe(200);
+    expect(job.body).toMatchObject({ type: 'bulk.provision', state: 'succeeded', progress: 100, actor: 'admin' });
   }, 120_000);
 
   it('lands a good batch of groups, users and shares, and the daemons’ files hold them', async () => {

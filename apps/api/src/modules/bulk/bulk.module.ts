@@ -4,6 +4,7 @@ import { ServicesModule } from '../services/services.module';
 import { NfsShareEntity } from '../shares/entities/nfs-share.entity';
 import { SmbShareEntity } from '../shares/entities/smb-share.entity';
 import { SharesModule } from '../shares/shares.module';
+import { SystemModule } from '../system/system.module';
 import { UsersModule } from '../users/users.module';
 import { BulkController } from './bulk.controller';
 import { BulkService } from './bulk.service';
@@ -14,7 +15,7 @@ import { BulkService } from './bulk.service';
  * the shares module's protocol services; this module only orders them.
  */
 @Module({
-  imports: [ServicesModule, UsersModule, SharesModule, TypeOrmModule.forFeature([SmbShareEntity, NfsShareEntity])],
+  imports: [SystemModule, ServicesModule, UsersModule, SharesModule, TypeOrmModule.forFeature([SmbShareEntity, NfsShareEntity])],
   controllers: [BulkController],
   providers: [BulkService],
 })

@@ -23,6 +23,7 @@ import { FtpSharesService, type PreparedFtpShare } from '../shares/ftp/ftp-share
 import { NfsSharesService, type PreparedNfsShare } from '../shares/nfs/nfs-shares.service';
 import type { PendingAccounts } from '../shares/share-crud';
 import type { MutationOptions } from '../shares/share-support';
+import { JobsService, type JobContext } from '../system/jobs/jobs.service';
 import { SmbSharesService, type PreparedSmbShare } from '../shares/smb/smb-shares.service';
 import { ACCOUNT_BATCH_KINDS, AccountBatches, rowField, type AccountsPlan, type BatchGroupRow, type BatchUserRow } from '../users/accounts/account-batch';
 import { DRY_RUN_PROVISIONING } from '../users/accounts/host-accounts.service';
@@ -58,8 +59,8 @@ function describeRow(row: BulkRow): string {
  * conflicts included; 422 and nothing written), then one apply-engine change that writes every
  * row, makes every host account and applies each affected service once. Any failure undoes all of
  * it: the engine rolls the transaction back, restores the files and runs the undo steps the
- * accounts and directories registered. Synchronous: the engine already holds the services' locks
- * for the whole change, and a job would only add a second place for the same answer (docs/bulk.md).
+ * accounts and directories registered. The request waits for the answer; a real run is also a job
+ * with progress (docs/bulk.md).
  */
 @Injectable()
 export class BulkService {
@@ -72,12 +73,20 @@ export class BulkService {
     @InjectRepository(SmbShareEntity) private readonly smbRows: Repository<SmbShareEntity>,
     @InjectRepository(NfsShareEntity) private readonly nfsRows: Repository<NfsShareEntity>,
     private readonly audit: AuditContext,
+    private readonly jobs: JobsService,
   ) {}
 
+  /**
+   * The batch is checked first (a refused batch leaves nothing behind, not even a job); a real
+   * run is then a job (`bulk.provision`), so `/api/events` and the jobs list show its progress while
+   * the request waits for the answer. A dry run changes nothing and leaves no job.
+   */
   create(body: BulkRequest, sent: ReadonlyArray<ReadonlySet<string>>, options: MutationOptions): Promise<BulkResult> {
     return this.accounts.exclusive(async () => {
       const { plan, shares } = await this.validate(body.rows, sent);
-      return this.apply(body.rows, plan, shares, options);
+      if (options.dryRun) return this.apply(body.rows, plan, shares, options, null);
+      const run = (ctx: JobContext) => this.apply(body.rows, plan, shares, options, ctx);
+      return (await this.jobs.run('bulk.provision', run, { actor: options.actor })).value;
     });
   }
 
@@ -149,7 +158,7 @@ export class BulkService {
 
   // ─── The change: one transaction, one apply per affected service ──────────────────────────
 
-  private async apply(rows: readonly BulkRow[], plan: AccountsPlan, shares: PreparedShares, options: MutationOptions): Promise<BulkResult> {
+  private async apply(rows: readonly BulkRow[], plan: AccountsPlan, shares: PreparedShares, options: MutationOptions, job: JobContext | null): Promise<BulkResult> {
     const touches = new Set<EntityKind>();
     if (plan.users.length || plan.groups.length) ACCOUNT_BATCH_KINDS.forEach((k) => touches.add(k));
     if (shares.smb.length) touches.add('shares.smb');
@@ -158,13 +167,22 @@ export class BulkService {
     const counts = countKinds(rows);
     /** The row whose step is running, so a failure can name it. */
     let current: number | null = null;
-    const at = (row: number | null) => void (current = row);
+    // Progress: the host steps (one per account and directory) take most of a real run.
+    const steps = plan.groups.length + plan.users.length + [...shares.smb, ...shares.nfs, ...shares.ftp].filter((s) => s.prepared.directory).length;
+    let done = 0;
+    const at = (row: number | null) => {
+      current = row;
+      if (row !== null && job && steps) job.progress(10 + Math.floor((60 * done++) / steps), `row ${row}: ${describeRow(rows[row])}`);
+    };
     try {
       const { result, services, value } = await this.engine.change({
         touches: [...touches],
         actor: options.actor,
         dryRun: options.dryRun,
         reason: `bulk provisioning: ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ')}`,
+        jobId: job?.id ?? null,
+        // The engine's own stages after the rows: render, check, write, reload (its 25–90 %).
+        onProgress: job ? (p, m) => p >= 25 && job.progress(70 + Math.round((p - 25) * 0.4), m) : undefined,
         mutate: async (em, tx) => {
           const outcomes = await this.accounts.write(em, tx, plan, options.dryRun, at);
           const created = new Map<number, { id: string; name: string }>();
@@ -190,7 +208,7 @@ export class BulkService {
       const createdRows: BulkCreated[] = rows.map((r, row) => ({ row, kind: r.kind, ...(value.created.get(row) as { id: string; name: string }) }));
       const provisioning = options.dryRun ? DRY_RUN_PROVISIONING : summariseProvisioning(value.outcomes, plan);
       this.audit.describe({ target: `bulk:${rows.length} rows`, after: { counts, created: createdRows.map((c) => `${c.kind}:${c.name}`), provisioning: provisioning.message } });
-      return { dryRun: options.dryRun, created: createdRows, counts, provisioning, apply: result, services };
+      return { dryRun: options.dryRun, jobId: job?.id ?? null, created: createdRows, counts, provisioning, apply: result, services };
     } catch (err) {
       throw this.failure(err, current === null ? null : { row: current, what: describeRow(rows[current]) });
     }
