@@ -97,6 +97,22 @@ describe('bulk provisioning', () => {
     await expectUnchanged(before);
   }, 60_000);
 
+  it('refuses a conflict only the transaction sees (one FTP login, two shares) with a 409 naming the row, and keeps nothing', async () => {
+    const tag = uniqueName('f');
+    const rows = [
+      { kind: 'user', data: { username: `${tag}u`, password: USER_PASSWORD, ftpEnabled: true } },
+      { kind: 'ftpShare', data: { name: `${tag}one`, path: path.join(pool.path, tag, 'one'), createDirectory: { owner: null, group: null, mode: '0775' }, allowedUsers: [`${tag}u`] } },
+      { kind: 'ftpShare', data: { name: `${tag}two`, path: path.join(pool.path, tag, 'two'), createDirectory: { owner: null, group: null, mode: '0775' }, allowedUsers: [`${tag}u`] } },
+    ];
+    const before = await snapshot();
+    const res = await postBulk(app, rows);
+    expect(res.status).toBe(409);
+    expect(res.body.message).toBe(`Row 2 (FTP share ${tag}two) failed: The share clashes with another FTP share. Every row of the batch was rolled back; nothing was changed.`);
+    expect(res.body.errors).toEqual([{ field: 'rows.2.data.allowedUsers.0', message: `${tag}u already has the FTP share "${tag}one"; an FTP login has exactly one root directory` }]);
+    expect(res.body.details).toMatchObject({ row: 2, rolledBack: true });
+    await expectUnchanged(before);
+  }, 60_000);
+
   it('answers a dry run with byte for byte the diffs the real run then reports, and writes nothing', async () => {
     const tag = uniqueName('d');
     const rows = batchRows({ tag, poolDir: path.join(pool.path, tag), groups: 4, users: 12, smb: 4, nfs: 2, ftp: 2, user: (i) => ({ ftpEnabled: i < 4 }) });
