@@ -4,6 +4,7 @@ import { CoreModule } from './core/core.module';
 import { NetworkModule } from './modules/network/network.module';
 import { ServicesModule } from './modules/services/services.module';
 import { AccessModule } from './modules/access/access.module';
+import { BulkModule } from './modules/bulk/bulk.module';
 import { SharesModule } from './modules/shares/shares.module';
 import { StorageModule } from './modules/storage/storage.module';
 import { SystemModule } from './modules/system/system.module';
@@ -15,7 +16,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), SystemModule, ServicesModule, UsersModule, NetworkModule, StorageModule, SharesModule, AccessModule],
+      imports: [CoreModule.forRoot(config), SystemModule, ServicesModule, UsersModule, NetworkModule, StorageModule, SharesModule, AccessModule, BulkModule],
     };
   }
 }

@@ -14,6 +14,7 @@ import { aclApi } from './acl';
 import { accessApi } from './access';
 import { snapshotsApi, snapshotTasksApi } from './snapshots';
 import { ftpSharesApi, nfsSharesApi, sharesApi, smbSharesApi } from './shares';
+import { bulkApi } from './bulk';
 
 export * from './endpoint';
 export * from './access';
@@ -36,6 +37,7 @@ export * from './storage';
 export * from './acl';
 export * from './snapshots';
 export * from './shares';
+export * from './bulk';
 export * from './unknown-fields';
 
 /**
@@ -66,6 +68,7 @@ export const apiGroups = {
   nfsShares: nfsSharesApi,
   ftpShares: ftpSharesApi,
   access: accessApi,
+  bulk: bulkApi,
   docs: docsApi,
 } as const;
 

@@ -29,6 +29,7 @@ const VALID_BODIES: Record<string, unknown> = {
   'users.update': { fullName: 'Strict User' },
   'groups.create': { name: 'strictgroup' },
   'groups.update': { description: 'strict' },
+  'bulk.create': { rows: [{ kind: 'group', data: { name: 'strictbulk' } }, { kind: 'user', data: { username: 'strictbulkuser', password: 'Another-long-passphrase-7', groups: ['strictbulk'] } }] },
   'tokens.create': { name: 'strict', role: 'viewer' },
   'services.updateSettings': { workgroup: 'STRICT' },
   'system.configExport': { passphrase: 'a-long-passphrase' },

@@ -80,6 +80,9 @@ export interface AccountManager {
   /** The host account by name or uid (any account, not only ours); null when there is none. */
   findUser(nameOrUid: string | number): Promise<HostUser | null>;
   findGroup(nameOrGid: string | number): Promise<HostGroup | null>;
+  /** The host accounts among these names and uids, in few commands (a bulk batch looks up hundreds). */
+  findUsers(keys: ReadonlyArray<string | number>): Promise<HostUser[]>;
+  findGroups(keys: ReadonlyArray<string | number>): Promise<HostGroup[]>;
   /**
    * One-time host setup: the minimal smb.conf when none exists yet, Samba's state directories, the
    * FTP group and the FTP PAM service. Idempotent.

@@ -27,8 +27,10 @@ class FakeRunner implements CommandRunner {
     const ok = (stdout = ''): RunResult => ({ code: 0, stdout, stderr: '' });
     if (command === 'getent') {
       const table = args[0] === 'passwd' ? this.passwd : args[0] === 'group' ? this.group : this.shadow;
-      const hit = table.get(args[1]) ?? [...table.values()].find((line) => line.split(':')[2] === args[1]);
-      return hit ? ok(`${hit}\n`) : { code: 2, stdout: '', stderr: '' };
+      // Like getent: every key found is printed; exit 2 when any key is missing.
+      const hits = args.slice(1).map((key) => table.get(key) ?? [...table.values()].find((line) => line.split(':')[2] === key));
+      const found = hits.filter((h): h is string => h !== undefined);
+      return { code: found.length === hits.length ? 0 : 2, stdout: found.map((h) => `${h}\n`).join(''), stderr: '' };
     }
     if (command === 'pdbedit' && args.includes('--list')) return ok([...this.passdb.values()].join('\n'));
     if (command === 'useradd') {
@@ -144,6 +146,19 @@ describe('LinuxAccountManager', () => {
     const availability = await manager.availability();
     expect(availability.available).toBe(false);
     expect(availability.reason).toMatch(/not running as root/);
+  });
+
+  it('looks up many names and ids with one getent per 256 keys, keeping only those found', async () => {
+    const { manager, runner } = setup();
+    runner.passwd.set('alice', 'alice:x:10001:100::/nonexistent:/usr/sbin/nologin');
+    runner.group.set('staff', 'staff:x:10002:alice');
+    const keys = ['alice', 10001, 'bob', ...Array.from({ length: 300 }, (_, i) => 20000 + i)];
+    expect((await manager.findUsers(keys)).map((u) => [u.username, u.uid])).toEqual([['alice', 10001]]);
+    const getents = runner.calls.filter((c) => c.command === 'getent');
+    expect(getents.map((c) => c.args.length - 1)).toEqual([256, 47]);
+    expect(getents[0].args.slice(0, 3)).toEqual(['passwd', 'alice', '10001']);
+    expect((await manager.findGroups(['staff', 10002, 'nogroup'])).map((g) => [g.name, g.gid, g.members])).toEqual([['staff', 10002, ['alice']]]);
+    expect(await manager.findUsers([])).toEqual([]);
   });
 
   it('prepares the minimal smb.conf, a private passdb dir, the FTP group and the PAM service', async () => {

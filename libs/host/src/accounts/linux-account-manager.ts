@@ -40,6 +40,8 @@ export interface LinuxAccountManagerOptions {
 
 const SHADOW_TOOLS = ['useradd', 'usermod', 'userdel', 'groupadd', 'groupmod', 'groupdel', 'gpasswd', 'chpasswd', 'getent'];
 const SAMBA_TOOLS = ['smbpasswd', 'pdbedit'];
+/** Keys per getent call: far below the argument limits, few enough to keep one call quick. */
+const GETENT_KEYS_PER_CALL = 256;
 
 /**
  * The real account manager: shadow-utils for Linux accounts and groups (`chpasswd -e` with the
@@ -96,6 +98,26 @@ export class LinuxAccountManager implements AccountManager {
   async findGroup(nameOrGid: string | number): Promise<HostGroup | null> {
     const line = await this.getent('group', String(nameOrGid));
     return line ? parseGroupLine(line) : null;
+  }
+
+  /** Many keys per `getent` (it prints the entries it finds and exits 2 when one is missing). */
+  private async getentMany(database: 'passwd' | 'group', keys: ReadonlyArray<string | number>): Promise<string[]> {
+    const unique = [...new Set(keys.map(String))];
+    const lines: string[] = [];
+    for (let i = 0; i < unique.length; i += GETENT_KEYS_PER_CALL) {
+      const result = await this.run('getent', [database, ...unique.slice(i, i + GETENT_KEYS_PER_CALL)], { okCodes: [0, 2] });
+      lines.push(...result.stdout.split('\n').filter((l) => l.trim() !== ''));
+    }
+    // An entry asked for by name and by id is printed twice.
+    return [...new Set(lines)];
+  }
+
+  async findUsers(keys: ReadonlyArray<string | number>): Promise<HostUser[]> {
+    return keys.length ? (await this.getentMany('passwd', keys)).map(parsePasswdLine).filter((u): u is HostUser => u !== null) : [];
+  }
+
+  async findGroups(keys: ReadonlyArray<string | number>): Promise<HostGroup[]> {
+    return keys.length ? (await this.getentMany('group', keys)).map(parseGroupLine).filter((g): g is HostGroup => g !== null) : [];
   }
 
   async prepare(): Promise<void> {

@@ -5,7 +5,7 @@ import { DomainError } from '../../core/errors/domain-error';
 import { ApplyEngine } from '../services/apply/apply-engine';
 import { PoolEntity } from '../storage/entities/pool.entity';
 import { AuditContext } from '../users/audit/audit-context';
-import { ShareChecks, type DirectoryPlan } from './share-checks.service';
+import { ShareChecks, type AccountField, type DirectoryPlan } from './share-checks.service';
 import { isUniqueViolation } from '../../core/database/unique-violation';
 import { likeTerm, throwIfInvalid, type MutationOptions, type Page } from './share-support';
 
@@ -28,6 +28,12 @@ export interface ShareDto {
   updatedAt: string;
 }
 
+/** The names of an account field not to look up: its own skips plus the accounts the change creates. */
+export function pendingSkip(field: AccountField, options: PrepareOptions): ReadonlySet<string> | undefined {
+  const pending = options.pending ? (field.kind === 'user' ? options.pending.users : options.pending.groups) : undefined;
+  return pending ? new Set([...(field.skip ?? []), ...pending]) : field.skip;
+}
+
 /** A share's fields, without ids and bookkeeping: what create takes and update merges into. */
 export type ShareFields<D extends ShareDto> = Omit<D, 'id' | 'poolId' | 'poolName' | 'createdAt' | 'updatedAt'>;
 
@@ -47,6 +53,14 @@ export interface PrepareOptions {
   changed?: ReadonlySet<string> | 'all';
   /** An update that keeps its path: the stored real path and pool, not resolved again. */
   currentPath?: { path: string; poolId: string };
+  /** Accounts created in the same change (a bulk batch): named by a share, they count as existing. */
+  pending?: PendingAccounts;
+}
+
+/** Users and groups that a change creates alongside its shares (bulk provisioning). */
+export interface PendingAccounts {
+  users: ReadonlySet<string>;
+  groups: ReadonlySet<string>;
 }
 
 /** Where a share's directory is: resolved in its pool, or kept from the stored share. */
@@ -222,15 +236,7 @@ export abstract class ShareCrud<E extends ShareRow, D extends ShareDto, P extend
         actor: options.actor,
         reason,
         mutate: async (m) => {
-          const rows: E[] = [];
-          for (const p of prepared) {
-            // Shares twice in one batch (import) clash here as well: rows are saved one by one.
-            await this.assertFree(m, p, null);
-            const now = new Date();
-            const row = m.create(this.protocol.entity, { ...this.toColumns(p), id: randomUUID(), createdAt: now, updatedAt: now });
-            await this.save(m, row);
-            rows.push(row);
-          }
+          const rows = await this.insert(m, prepared);
           if (!options.dryRun) for (const p of prepared) if (p.directory) created.push(await this.checks.createDirectory(p.directory));
           return rows;
         },
@@ -240,6 +246,33 @@ export abstract class ShareCrud<E extends ShareRow, D extends ShareDto, P extend
       for (const top of created) await this.checks.removeCreated(top);
       throw err;
     }
+  }
+
+  /**
+   * Stores prepared shares inside a change's transaction (create, import, bulk), checking each
+   * against the shares already there. Makes no directory: the caller does, on a real run.
+   */
+  async insert(m: EntityManager, prepared: P[], ids: readonly string[] = []): Promise<E[]> {
+    const rows: E[] = [];
+    for (const [i, p] of prepared.entries()) {
+      // Shares twice in one batch (import) clash here as well: rows are saved one by one.
+      await this.assertFree(m, p, null);
+      const now = new Date();
+      const row = m.create(this.protocol.entity, { ...this.toColumns(p), id: ids[i] ?? randomUUID(), createdAt: now, updatedAt: now });
+      await this.save(m, row);
+      rows.push(row);
+    }
+    return rows;
+  }
+
+  /** Makes a prepared share's directory (real runs only); returns the topmost directory made, for undoing. */
+  createDirectory(plan: DirectoryPlan): Promise<string | null> {
+    return this.checks.createDirectory(plan);
+  }
+
+  /** Removes a directory a failed change made. */
+  removeCreated(top: string | null): Promise<void> {
+    return this.checks.removeCreated(top);
   }
 
   /** Changes the fields the body sets; the others stay. */

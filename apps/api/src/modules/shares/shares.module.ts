@@ -50,5 +50,7 @@ import { SmbSharesService } from './smb/smb-shares.service';
     SharesImportService,
     SharesBackupSection,
   ],
+  // Bulk provisioning prepares and stores shares inside its own change.
+  exports: [SmbSharesService, NfsSharesService, FtpSharesService],
 })
 export class SharesModule {}

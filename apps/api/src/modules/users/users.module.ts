@@ -12,6 +12,7 @@ import type { HostPaths } from '../../core/config/host-paths';
 import { COMMAND_RUNNER, HOST_FS, HOST_PATHS } from '../../core/host/host.module';
 import { ServicesModule } from '../services/services.module';
 import { SystemModule } from '../system/system.module';
+import { AccountBatches } from './accounts/account-batch';
 import { AccountChanges } from './accounts/account-change';
 import { AccountDependents } from './accounts/account-dependents';
 import { AccountsLock } from './accounts/accounts-lock';
@@ -103,6 +104,7 @@ async function jwtSecret(config: AppConfig, files: CredentialFiles): Promise<str
     AccountsLock,
     AccountDependents,
     AccountChanges,
+    AccountBatches,
     HostAccountsService,
     UsersService,
     GroupsService,
@@ -116,6 +118,6 @@ async function jwtSecret(config: AppConfig, files: CredentialFiles): Promise<str
     AuditService,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [SESSION_VERIFIER, AuditContext, AdminBootstrapService, HostAccountsService, UsersService, AccountDependents, CLOCK],
+  exports: [SESSION_VERIFIER, AuditContext, AdminBootstrapService, HostAccountsService, UsersService, AccountDependents, AccountBatches, CLOCK],
 })
 export class UsersModule {}

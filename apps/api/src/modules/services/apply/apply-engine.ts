@@ -263,7 +263,8 @@ export class ApplyEngine {
 
   /**
    * Undoes whatever the change did so far and returns the error for the caller: the original one,
-   * or, when restoring failed as well, one that says so (also logged and raised as apply.failed).
+   * or, when restoring failed as well, one that says so (also logged and raised as apply.failed)
+   * and carries `details.restored: false`, so a caller never has to read the message to know.
    */
   private async recover(services: ServiceId[], state: Progress, err: unknown): Promise<unknown> {
     const problems: string[] = [];
@@ -299,7 +300,7 @@ export class ApplyEngine {
       const message = `The ${failedStep.service} daemon failed with the new configuration (${err.error}); the previous configuration was restored${problems.length ? ' as far as possible' : ''}${health}${restored}.`;
       for (const step of state.reloaded) await attempt(`recording the failed ${step.service} revision`, async () => void (await this.revisions.record(step.service, step.changed, step.rendered, 'failed', message, state.by)));
       this.events.publish({ type: 'apply.failed', access: 'operator', data: { service: failedStep.service, message } });
-      return new DomainError('APPLY_FAILED', message, undefined, { diffs: state.reloaded.flatMap((s) => s.diffs) });
+      return new DomainError('APPLY_FAILED', message, undefined, { diffs: state.reloaded.flatMap((s) => s.diffs), restored: !problems.length && !stillDown.length });
     }
     if (!problems.length && !stillDown.length) return err;
     const undone = `${restored}${stillDown.length ? `; still unhealthy after restoring: ${stillDown.join(', ')}` : ''}`;
@@ -308,8 +309,8 @@ export class ApplyEngine {
       this.failures.inc({ service, stage: 'restore' });
       this.events.publish({ type: 'apply.failed', access: 'operator', data: { service, message: `The change failed and was not fully undone: ${reason}` } });
     }
-    if (err instanceof DomainError) return new DomainError(err.code, `${err.message.replace(/\.$/, '')}${undone}.`, err.fieldErrors, err.details);
-    return new DomainError('APPLY_FAILED', `The change failed (${reason}).`);
+    if (err instanceof DomainError) return new DomainError(err.code, `${err.message.replace(/\.$/, '')}${undone}.`, err.fieldErrors, { ...err.details, restored: false });
+    return new DomainError('APPLY_FAILED', `The change failed (${reason}).`, undefined, { restored: false });
   }
 
   /** The change's own undo steps (host accounts), newest first; each failure is reported. */

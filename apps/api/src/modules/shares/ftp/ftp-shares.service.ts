@@ -9,7 +9,7 @@ import { PoolEntity } from '../../storage/entities/pool.entity';
 import { AuditContext } from '../../users/audit/audit-context';
 import { FtpShareEntity } from '../entities/ftp-share.entity';
 import { ShareChecks } from '../share-checks.service';
-import { pickColumns, shareDto, ShareCrud, shareFields, type CurrentShare, type ListedShare, type PreparedShare, type PrepareOptions, type ShareFields, type ShareProtocol } from '../share-crud';
+import { pendingSkip, pickColumns, shareDto, ShareCrud, shareFields, type CurrentShare, type ListedShare, type PendingAccounts, type PreparedShare, type PrepareOptions, type ShareFields, type ShareProtocol } from '../share-crud';
 import { expandFtpShares, groupMembers } from '../share-render';
 import type { MutationOptions } from '../share-support';
 
@@ -20,7 +20,7 @@ const FIELDS = ['name', 'path', 'enabled', 'allowedUsers', 'allowedGroups', 'wri
 
 const SORT_COLUMNS = { name: 'LOWER(s.name)', path: 's.path', createdAt: 's.created_at', updatedAt: 's.updated_at' } satisfies Record<FtpShareListQuery['sort'], string>;
 
-type PreparedFtpShare = PreparedShare<FtpShareFields>;
+export type PreparedFtpShare = PreparedShare<FtpShareFields>;
 
 const PROTOCOL: ShareProtocol<FtpShareEntity, FtpShare, (typeof FIELDS)[number]> = { entity: FtpShareEntity, service: 'ftp', noun: 'FTP share', key: (s) => s.name, fields: FIELDS, sortColumns: SORT_COLUMNS, searchColumns: ['s.name', 's.path'], toDto };
 
@@ -42,6 +42,12 @@ export class FtpSharesService extends ShareCrud<FtpShareEntity, FtpShare, Prepar
     return this.createShare(fields, createDirectory, [], options);
   }
 
+  /** A create body checked like create does, without storing it (bulk provisioning); errors are collected. */
+  prepareNew(body: FtpShareCreate, pending: PendingAccounts, errors: FieldError[]): Promise<PreparedFtpShare> {
+    const { createDirectory, confirmAnonymous: _confirm, ...fields } = body;
+    return this.prepare(fields, { createDirectory, changed: 'all', pending }, errors);
+  }
+
   override async update(id: string, body: FtpShareUpdate, options: MutationOptions): Promise<FtpShareMutation> {
     const { confirmAnonymous: _confirm, ...changes } = body;
     return super.update(id, changes, options);
@@ -59,7 +65,9 @@ export class FtpSharesService extends ShareCrud<FtpShareEntity, FtpShare, Prepar
       [
         { field: 'allowedUsers', kind: 'user' as const, names: fields.allowedUsers, skip: reserved },
         { field: 'allowedGroups', kind: 'group' as const, names: fields.allowedGroups },
-      ].filter((f) => touched(f.field)),
+      ]
+        .filter((f) => touched(f.field))
+        .map((f) => ({ ...f, skip: pendingSkip(f, options) })),
       errors,
     );
     const directory = await this.planDirectory(location, options, errors);

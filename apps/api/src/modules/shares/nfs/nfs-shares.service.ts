@@ -20,7 +20,7 @@ const FIELDS = ['path', 'comment', 'enabled', 'clients', 'squash', 'anonUid', 'a
 
 const SORT_COLUMNS = { path: 's.path', createdAt: 's.created_at', updatedAt: 's.updated_at' } satisfies Record<NfsShareListQuery['sort'], string>;
 
-type PreparedNfsShare = PreparedShare<NfsShareFields>;
+export type PreparedNfsShare = PreparedShare<NfsShareFields>;
 
 /**
  * Identical client entries are merged (first position kept); one host listed both read-only and
@@ -71,6 +71,12 @@ export class NfsSharesService extends ShareCrud<NfsShareEntity, NfsShare, Prepar
   async create(body: NfsShareCreate, options: MutationOptions): Promise<NfsShareMutation> {
     const { createDirectory, ...fields } = body;
     return this.createShare(fields, createDirectory, [], options);
+  }
+
+  /** A create body checked like create does, without storing it (bulk provisioning); errors are collected. */
+  prepareNew(body: NfsShareCreate, errors: FieldError[]): Promise<PreparedNfsShare> {
+    const { createDirectory, ...fields } = body;
+    return this.prepare(fields, { createDirectory, changed: 'all' }, errors);
   }
 
   /** Besides the path and the directory: the client list, merged. */

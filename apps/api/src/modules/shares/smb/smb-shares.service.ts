@@ -9,7 +9,7 @@ import { SnapshotsService } from '../../storage/snapshots/snapshots.service';
 import { AuditContext } from '../../users/audit/audit-context';
 import { SmbShareEntity, type StoredShadowOptions } from '../entities/smb-share.entity';
 import { ShareChecks } from '../share-checks.service';
-import { pickColumns, shareDto, ShareCrud, shareFields, type CurrentShare, type ListedShare, type PreparedShare, type PrepareOptions, type ShareFields, type ShareProtocol } from '../share-crud';
+import { pendingSkip, pickColumns, shareDto, ShareCrud, shareFields, type CurrentShare, type ListedShare, type PendingAccounts, type PreparedShare, type PrepareOptions, type ShareFields, type ShareProtocol } from '../share-crud';
 import { normalizeOctal, type MutationOptions } from '../share-support';
 import { applySmbPreset, SMB_PRESETS } from './smb-presets';
 
@@ -42,7 +42,7 @@ const FIELDS = [
 
 const SORT_COLUMNS = { name: 's.name_key', path: 's.path', createdAt: 's.created_at', updatedAt: 's.updated_at' } satisfies Record<SmbShareListQuery['sort'], string>;
 
-interface PreparedSmbShare extends PreparedShare<SmbShareFields> {
+export interface PreparedSmbShare extends PreparedShare<SmbShareFields> {
   shadow: StoredShadowOptions | null;
 }
 
@@ -81,6 +81,14 @@ export class SmbSharesService extends ShareCrud<SmbShareEntity, SmbShare, Prepar
     return this.createShare(fields, createDirectory, errors, options);
   }
 
+  /** A create body checked like create does, without storing it (bulk provisioning); errors are collected. */
+  async prepareNew(body: SmbShareCreate, sent: ReadonlySet<string>, pending: PendingAccounts, errors: FieldError[]): Promise<PreparedSmbShare> {
+    const { body: filled, errors: presetErrors } = applySmbPreset(body, sent);
+    errors.push(...presetErrors);
+    const { preset: _preset, createDirectory, ...fields } = filled;
+    return this.prepare(fields, { createDirectory, changed: 'all', pending }, errors);
+  }
+
   /**
    * Besides the path and the directory: the accounts and the snapshots behind previous versions.
    * An update that sends its path, even unchanged, has it resolved again.
@@ -96,7 +104,9 @@ export class SmbSharesService extends ShareCrud<SmbShareEntity, SmbShare, Prepar
         { field: 'writeGroups', kind: 'group' as const, names: fields.writeGroups },
         { field: 'forceUser', kind: 'user' as const, names: fields.forceUser },
         { field: 'forceGroup', kind: 'group' as const, names: fields.forceGroup },
-      ].filter((f) => touched(f.field)),
+      ]
+        .filter((f) => touched(f.field))
+        .map((f) => ({ ...f, skip: pendingSkip(f, options) })),
       errors,
     );
     let shadow: StoredShadowOptions | null = null;

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
@@ -23,6 +22,7 @@ import { UserEntity } from '../entities/user.entity';
 import { AccountsLock } from './accounts-lock';
 import { AccountChanges } from './account-change';
 import { HostAccountsService } from './host-accounts.service';
+import { newGroupRow } from './new-account-rows';
 import { likeContaining } from '../../../core/database/like';
 import type { Page } from '../../../core/http/page';
 
@@ -149,15 +149,7 @@ export class GroupsService {
       if (input.gid !== undefined) await this.checkGid(input.gid, null);
       const now = this.clock.now();
       const availability = await this.host.availability();
-      const group = this.groups.create({
-        id: randomUUID(),
-        name: input.name,
-        gid: input.gid ?? (await this.allocateGid()),
-        description: input.description || null,
-        hostStatus: availability.available ? 'synced' : 'pending',
-        createdAt: now,
-        updatedAt: now,
-      });
+      const group = newGroupRow(this.groups, input, { gid: input.gid ?? (await this.allocateGid()), hostStatus: availability.available ? 'synced' : 'pending', now });
       const { apply, value: result, provisioning } = await this.changes.change({
         touches: GROUP_KINDS,
         actor,

@@ -24,6 +24,14 @@ class FakeAccounts implements AccountManager {
     if (this.failing) throw this.failing;
     return this.groups.get(key) ?? null;
   }
+  async findUsers(keys: ReadonlyArray<string | number>): Promise<HostUser[]> {
+    if (this.failing) throw this.failing;
+    return keys.map((k) => this.users.get(k)).filter((u): u is HostUser => !!u);
+  }
+  async findGroups(keys: ReadonlyArray<string | number>): Promise<HostGroup[]> {
+    if (this.failing) throw this.failing;
+    return keys.map((k) => this.groups.get(k)).filter((g): g is HostGroup => !!g);
+  }
   async prepare(): Promise<void> {}
   async ensureGroup(): Promise<void> {}
   async removeGroup(): Promise<void> {}

@@ -86,6 +86,20 @@ export class HostAccountsService {
     return (await this.lookup(`the user ${JSON.stringify(key)}`, () => this.accounts.findUser(key))) !== null;
   }
 
+  /**
+   * Which of these names and ids the host uses (as text: `alice`, `10001`), in few lookups; for
+   * bulk checks. Fails like the single lookups when the lookup itself fails.
+   */
+  async usersTaken(keys: ReadonlyArray<string | number>): Promise<Set<string>> {
+    const found = await this.lookup(`${keys.length} user names and uids`, () => this.accounts.findUsers(keys));
+    return new Set(found.flatMap((u) => [u.username, String(u.uid)]));
+  }
+
+  async groupsTaken(keys: ReadonlyArray<string | number>): Promise<Set<string>> {
+    const found = await this.lookup(`${keys.length} group names and gids`, () => this.accounts.findGroups(keys));
+    return new Set(found.flatMap((g) => [g.name, String(g.gid)]));
+  }
+
   async hostUserOf(uid: number): Promise<string | null> {
     return (await this.lookup(`uid ${uid}`, () => this.accounts.findUser(uid)))?.username ?? null;
   }

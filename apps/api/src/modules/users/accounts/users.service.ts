@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
   ID_ALLOCATION_START,
   ID_MAX,
-  NOLOGIN_SHELL,
   type CreateUserRequest,
   type DeleteResult,
   type FieldError,
@@ -28,6 +26,7 @@ import { UserEntity } from '../entities/user.entity';
 import { AccountsLock } from './accounts-lock';
 import { AccountChanges } from './account-change';
 import { HostAccountsService } from './host-accounts.service';
+import { newUserRow } from './new-account-rows';
 import { likeContaining } from '../../../core/database/like';
 import type { Page } from '../../../core/http/page';
 
@@ -215,33 +214,13 @@ export class UsersService {
       const now = this.clock.now();
       const availability = await this.host.availability();
       const credentials = this.hasher.hostCredentials(input.password);
-      const user = this.users.create({
-        id: randomUUID(),
-        username: input.username,
-        fullName: input.fullName || null,
-        email: input.email || null,
+      const user = newUserRow(this.users, input, {
         uid,
         primaryGroupId: primary?.id ?? null,
-        shell: input.shell ?? NOLOGIN_SHELL,
-        homeDir: input.homeDir ?? null,
-        smbEnabled: input.smbEnabled,
-        ftpEnabled: input.ftpEnabled,
-        role: input.role,
-        disabled: input.disabled,
-        builtIn: false,
-        passwordHash: await this.hasher.hash(input.password),
-        ntHash: credentials.ntHash,
-        unixHash: credentials.unixHash,
-        mustChangePassword: input.mustChangePassword,
-        tokenVersion: 0,
-        totpSecret: null,
-        totpPendingSecret: null,
-        totpLastStep: null,
         hostStatus: availability.available ? 'synced' : 'pending',
-        passwordChangedAt: now,
-        lastLoginAt: null,
-        createdAt: now,
-        updatedAt: now,
+        passwordHash: await this.hasher.hash(input.password),
+        credentials,
+        now,
       });
 
       const { apply, value: result, provisioning } = await this.changes.change({
