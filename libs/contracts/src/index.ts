@@ -13,6 +13,7 @@ import { datasetsApi, poolsApi } from './storage';
 import { aclApi } from './acl';
 import { accessApi } from './access';
 import { snapshotsApi, snapshotTasksApi } from './snapshots';
+import { replicationTasksApi } from './replication';
 import { ftpSharesApi, nfsSharesApi, sharesApi, smbSharesApi } from './shares';
 
 export * from './endpoint';
@@ -35,6 +36,7 @@ export * from './storage-names';
 export * from './storage';
 export * from './acl';
 export * from './snapshots';
+export * from './replication';
 export * from './shares';
 export * from './unknown-fields';
 
@@ -61,6 +63,7 @@ export const apiGroups = {
   datasetAcl: aclApi,
   snapshots: snapshotsApi,
   snapshotTasks: snapshotTasksApi,
+  replicationTasks: replicationTasksApi,
   shares: sharesApi,
   smbShares: smbSharesApi,
   nfsShares: nfsSharesApi,
