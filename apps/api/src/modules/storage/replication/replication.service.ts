@@ -319,10 +319,7 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
             }
           : { bytesSent: partialBytes || null }),
       });
-      await this.runs.save(run);
-      // The task may have been renamed meanwhile: label the metrics with its current name.
-      const current = (await this.tasks.findOneBy({ id: task.id })) ?? task;
-      this.bytesSent.inc({ task: current.name }, run.bytesSent ?? 0);
+      // The task first and the run row last: whoever sees the run finished sees the task's result too.
       await this.tasks.update(task.id, {
         lastRunAt: at,
         lastResult: state,
@@ -330,8 +327,12 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
         lastJobId: finished.id,
         ...(state === 'succeeded' ? { lastSuccessAt: at } : {}),
       });
+      // The task may have been renamed meanwhile: label the metrics with its current name.
+      const current = (await this.tasks.findOneBy({ id: task.id })) ?? task;
+      this.bytesSent.inc({ task: current.name }, run.bytesSent ?? 0);
+      if (state === 'succeeded') this.lastSuccess.set({ task: current.name }, at.getTime() / 1000);
+      await this.runs.save(run);
       if (state === 'succeeded') {
-        this.lastSuccess.set({ task: current.name }, at.getTime() / 1000);
         this.events.publish({ type: 'replication-task.succeeded', access: 'viewer', data: { taskId: task.id, name: current.name, jobId: finished.id } });
       } else if (state === 'failed') {
         this.log.warn({ task: current.name, error: finished.error }, 'replication run failed');
