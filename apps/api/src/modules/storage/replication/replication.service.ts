@@ -331,6 +331,7 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
       const current = (await this.tasks.findOneBy({ id: task.id })) ?? task;
       this.bytesSent.inc({ task: current.name }, run.bytesSent ?? 0);
       if (state === 'succeeded') this.lastSuccess.set({ task: current.name }, at.getTime() / 1000);
+      this.active.delete(task.id);
       await this.runs.save(run);
       if (state === 'succeeded') {
         this.events.publish({ type: 'replication-task.succeeded', access: 'viewer', data: { taskId: task.id, name: current.name, jobId: finished.id } });
