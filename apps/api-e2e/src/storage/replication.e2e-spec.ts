@@ -233,6 +233,16 @@ describeHost('replication over ssh to a real sshd', { root: true, binaries: ['/u
     }, 'the replication alert');
   }, 60_000);
 
+  it('keeps the dataset from being deleted while a task uses it, and audits every change and run', async () => {
+    const refused = await app.api<{ details?: { dependants?: unknown[] } }>('DELETE', `/api/storage/datasets/${media.id}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.details?.dependants).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'replication-task', id: mediaTask.id, name: mediaTask.name })]));
+
+    const audit = await app.api<{ items: Array<{ action: string; target: string | null }> }>('GET', '/api/system/audit?action=storage.replicationTasks.&pageSize=500');
+    const mine = audit.body.items.filter((e) => e.target === `replication-task:${mediaTask.name}`).map((e) => e.action);
+    expect(new Set(mine)).toEqual(new Set(['storage.replicationTasks.create', 'storage.replicationTasks.run', 'storage.replicationTasks.forgetHostKey']));
+  });
+
   it('refuses bad input with a message per field and writes nothing', async () => {
     const before = (await app.api<ReplicationTask[]>('GET', '/api/storage/replication-tasks')).body.length;
     const res = await app.api<{ errors: Array<{ field: string; message: string }> }>('POST', '/api/storage/replication-tasks', {

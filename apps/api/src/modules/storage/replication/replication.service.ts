@@ -292,6 +292,7 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
       this.active.set(id, job.id);
       run.jobId = job.id;
       await this.runs.update(run.id, { jobId: job.id });
+      this.audit.describe({ target: `replication-task:${task.name}`, after: { jobId: job.id, runId: run.id } });
       const bookkeeping = done.then((finished) => this.finish(task, run, finished, stats, partialBytes));
       return { job, run: this.runDto(run), done: bookkeeping };
     } catch (err) {
