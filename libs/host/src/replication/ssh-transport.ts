@@ -54,10 +54,14 @@ export function knownHostsText(host: string, port: number, keys: readonly HostKe
   return keys.map((k) => `${name} ${k.type} ${k.key}\n`).join('');
 }
 
-/** Asks the target for its host keys (trust on first use). */
+/**
+ * Asks the target for its host keys (trust on first use). Empty when nothing answered: ssh-keyscan
+ * exits 1 and prints nothing useful for a refused or timed-out connection.
+ */
 export async function scanHostKeys(runner: CommandRunner, host: string, port: number, timeoutSeconds = 10): Promise<HostKey[]> {
   const res = await runner.run('ssh-keyscan', ['-T', String(timeoutSeconds), '-p', String(port), '-t', 'ed25519,ecdsa,rsa', '--', host], {
     timeoutMs: (timeoutSeconds + 5) * 1000,
+    okCodes: [0, 1],
   });
   return parseKeyscan(res.stdout);
 }

@@ -69,6 +69,8 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
   private readonly keyMutex = new Mutex();
   /** Task id → job id of its run in progress. */
   private readonly active = new Map<string, string>();
+  /** Task id → the bookkeeping of its run in progress, awaited at shutdown. */
+  private readonly finishing = new Map<string, Promise<Job>>();
   private readonly lastSuccess: Gauge<'task'>;
   private readonly bytesSent: Counter<'task'>;
 
@@ -109,6 +111,7 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
   /** Stops the rsync of every run in progress; their runs end cancelled. */
   async onApplicationShutdown(): Promise<void> {
     for (const jobId of this.active.values()) await this.jobs.cancel(jobId).catch(() => undefined);
+    await Promise.allSettled(this.finishing.values());
   }
 
   private async tasksOfPool(poolId: string): Promise<ReplicationTaskEntity[]> {
@@ -294,6 +297,7 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
       await this.runs.update(run.id, { jobId: job.id });
       this.audit.describe({ target: `replication-task:${task.name}`, after: { jobId: job.id, runId: run.id } });
       const bookkeeping = done.then((finished) => this.finish(task, run, finished, stats, partialBytes));
+      this.finishing.set(id, bookkeeping);
       return { job, run: this.runDto(run), done: bookkeeping };
     } catch (err) {
       this.active.delete(id);
@@ -345,8 +349,13 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
         });
       }
       return finished;
+    } catch (err) {
+      // Nobody may be waiting on `done` (the scheduler is not): never leave a rejection unhandled.
+      this.log.error({ task: task.name, err: (err as Error).message }, 'could not record the replication run');
+      return finished;
     } finally {
       this.active.delete(task.id);
+      this.finishing.delete(task.id);
     }
   }
 
@@ -374,7 +383,7 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
       hostKeys = await scanHostKeys(this.runner, task.host, task.port).catch((err: Error) => {
         throw new Error(`Could not read the host keys of ${task.host}:${task.port}: ${err.message}`);
       });
-      if (hostKeys.length === 0) throw new Error(`${task.host}:${task.port} offered no ssh host key (is sshd running there?).`);
+      if (hostKeys.length === 0) throw new Error(`${task.host}:${task.port} offered no ssh host key: nothing answered there within 10 s, or it is not an ssh server (is sshd running, is the port right?).`);
       task.hostKeys = hostKeys;
       task.hostKeysPinnedAt = this.clock.now();
       await this.tasks.update(task.id, { hostKeys, hostKeysPinnedAt: task.hostKeysPinnedAt });
