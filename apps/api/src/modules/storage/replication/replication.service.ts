@@ -2,8 +2,6 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { InjectRepository } from '@nestjs/typeorm';
 import type { FieldError, Job, ReplicationPublicKey, ReplicationRun, ReplicationRunStarted, ReplicationTask, ReplicationTaskCreate, ReplicationTaskUpdate } from '@moxnas/contracts';
 import {
-  CommandError,
-  hostKeyProblem,
   Mutex,
   parseRsyncStats,
   ReplicationKeyStore,
@@ -24,7 +22,7 @@ import { DomainError } from '../../../core/errors/domain-error';
 import { COMMAND_RUNNER, HOST_FS, HOST_PATHS } from '../../../core/host/host.module';
 import { MetricsService } from '../../../core/metrics/metrics.service';
 import { EventsService } from '../../system/events/events.service';
-import { JobCancelledError, JobsService, type JobContext } from '../../system/jobs/jobs.service';
+import { JobsService, type JobContext } from '../../system/jobs/jobs.service';
 import { AuditContext } from '../../users/audit/audit-context';
 import { DatasetsService } from '../datasets/datasets.service';
 import { DatasetEntity } from '../entities/dataset.entity';
@@ -33,27 +31,13 @@ import { PoolDependents } from '../pools/pool-dependents';
 import { nextRun, scheduleProblem, timeZoneProblem } from '../snapshot-tasks/cron-schedule';
 import { SnapshotsService } from '../snapshots/snapshots.service';
 import { STORAGE_CLOCK, type StorageClock } from '../storage-host';
+import { rsyncFailure } from './rsync-failure';
 
 /** rsync runs may take days on a slow link; the job's cancel is the way to stop one early. */
 const RSYNC_TIMEOUT_MS = 7 * 86_400_000;
 /** What a run keeps of rsync's output: the stats block and the last error lines. */
 const OUTPUT_TAIL = 64 * 1024;
 
-/** rsync's exit codes that say more than its last stderr line (man rsync, EXIT VALUES). */
-const RSYNC_EXIT: Record<number, string> = {
-  1: 'syntax or usage error',
-  2: 'protocol incompatibility',
-  3: 'errors selecting input/output files or directories',
-  5: 'error starting client-server protocol',
-  10: 'error in socket I/O',
-  11: 'error in file I/O',
-  12: 'error in the rsync protocol data stream',
-  23: 'some files could not be transferred',
-  24: 'some source files vanished during the transfer',
-  30: 'timeout in data send/receive',
-  35: 'timeout waiting for the daemon connection',
-  255: 'ssh failed',
-};
 
 /**
  * Replication tasks: each run pushes the newest snapshot of a dataset (a snapshot taken for the
@@ -420,15 +404,7 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
       });
       output = res.stdout;
     } catch (err) {
-      if (err instanceof CommandError && err.kind === 'cancelled') throw new JobCancelledError();
-      if (err instanceof CommandError && err.result) {
-        const pinned = hostKeyProblem(err.result.stderr, task.host, task.port);
-        if (pinned) throw new Error(pinned.replace('{id}', task.id));
-        const meaning = RSYNC_EXIT[err.result.code];
-        const tail = err.result.stderr.trim().split('\n').slice(-3).join(' | ');
-        throw new Error(`rsync exited with ${err.result.code}${meaning ? ` (${meaning})` : ''}: ${tail || 'no error output'}`);
-      }
-      throw err;
+      throw rsyncFailure(err, { taskId: task.id, host: task.host, port: task.port });
     }
     const stats = parseRsyncStats(output);
     if (!stats) throw new Error('rsync finished without its statistics block; the transfer cannot be confirmed.');
