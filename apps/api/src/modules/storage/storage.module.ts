@@ -19,6 +19,7 @@ import { SnapshotEntity } from './entities/snapshot.entity';
 import { ReplicationRunEntity, ReplicationTaskEntity } from './entities/replication.entity';
 import { ReplicationController } from './replication/replication.controller';
 import { ReplicationSchedulerService } from './replication/replication-scheduler.service';
+import { ReplicationRepository } from './replication/replication.repository';
 import { ReplicationService } from './replication/replication.service';
 import { PoolDependents } from './pools/pool-dependents';
 import { PoolMonitorService } from './pools/pool-monitor.service';
@@ -68,6 +69,7 @@ import { createStorageHost, defaultStorageOptions, STORAGE_CLOCK, STORAGE_HOST, 
     SnapshotRestoreService,
     SnapshotTasksService,
     SnapshotSchedulerService,
+    ReplicationRepository,
     ReplicationService,
     ReplicationSchedulerService,
     StorageConfigSection,

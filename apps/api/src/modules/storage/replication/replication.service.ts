@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import type { FieldError, Job, ReplicationPublicKey, ReplicationRun, ReplicationRunStarted, ReplicationTask, ReplicationTaskCreate, ReplicationTaskUpdate } from '@moxnas/contracts';
 import {
   Mutex,
@@ -14,7 +13,6 @@ import {
   type RsyncStats,
 } from '@moxnas/host';
 import type { Counter, Gauge } from 'prom-client';
-import { In, LessThanOrEqual, Repository } from 'typeorm';
 import type { HostPaths } from '../../../core/config/host-paths';
 import { DatabaseService } from '../../../core/database/database.service';
 import { isUniqueViolation } from '../../../core/database/unique-violation';
@@ -25,12 +23,12 @@ import { EventsService } from '../../system/events/events.service';
 import { JobsService, type JobContext } from '../../system/jobs/jobs.service';
 import { AuditContext } from '../../users/audit/audit-context';
 import { DatasetsService } from '../datasets/datasets.service';
-import { DatasetEntity } from '../entities/dataset.entity';
-import { ReplicationRunEntity, ReplicationTaskEntity } from '../entities/replication.entity';
+import type { ReplicationRunEntity, ReplicationTaskEntity } from '../entities/replication.entity';
 import { PoolDependents } from '../pools/pool-dependents';
 import { nextRun, scheduleProblem, timeZoneProblem } from '../snapshot-tasks/cron-schedule';
 import { SnapshotsService } from '../snapshots/snapshots.service';
 import { STORAGE_CLOCK, type StorageClock } from '../storage-host';
+import { ReplicationRepository } from './replication.repository';
 import { rsyncFailure } from './rsync-failure';
 
 /** rsync runs may take days on a slow link; the job's cancel is the way to stop one early. */
@@ -59,9 +57,7 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
   private readonly bytesSent: Counter<'task'>;
 
   constructor(
-    @InjectRepository(ReplicationTaskEntity) private readonly tasks: Repository<ReplicationTaskEntity>,
-    @InjectRepository(ReplicationRunEntity) private readonly runs: Repository<ReplicationRunEntity>,
-    @InjectRepository(DatasetEntity) private readonly datasetRows: Repository<DatasetEntity>,
+    private readonly repo: ReplicationRepository,
     private readonly datasets: DatasetsService,
     private readonly snapshots: SnapshotsService,
     private readonly jobs: JobsService,
@@ -82,13 +78,13 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.dependents.register('replication', async (target) => {
-      const rows = target.kind === 'dataset' ? await this.tasks.findBy({ datasetId: target.id }) : await this.tasksOfPool(target.poolId);
+      const rows = target.kind === 'dataset' ? await this.repo.ofDataset(target.id) : await this.repo.ofPool(target.poolId);
       return rows.map((t) => ({ kind: 'replication-task', id: t.id, name: t.name, path: null }));
     });
     this.db.onReady(async () => {
       // A run that was in progress when the API stopped did not finish (its job says so too).
-      await this.runs.update({ state: 'running' }, { state: 'failed', error: 'Interrupted: the API stopped during the run.', finishedAt: this.clock.now() });
-      for (const t of await this.tasks.find()) if (t.lastSuccessAt) this.lastSuccess.set({ task: t.name }, t.lastSuccessAt.getTime() / 1000);
+      await this.repo.failInterruptedRuns(this.clock.now(), 'Interrupted: the API stopped during the run.');
+      for (const t of await this.repo.all()) if (t.lastSuccessAt) this.lastSuccess.set({ task: t.name }, t.lastSuccessAt.getTime() / 1000);
     });
   }
 
@@ -96,11 +92,6 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     for (const jobId of this.active.values()) await this.jobs.cancel(jobId).catch(() => undefined);
     await Promise.allSettled(this.finishing.values());
-  }
-
-  private async tasksOfPool(poolId: string): Promise<ReplicationTaskEntity[]> {
-    const ids = (await this.datasetRows.findBy({ poolId })).map((d) => d.id);
-    return ids.length ? this.tasks.findBy({ datasetId: In(ids) }) : [];
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -116,7 +107,7 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
   // ---------------------------------------------------------------------------------------------
 
   async list(): Promise<ReplicationTask[]> {
-    return (await this.tasks.find({ order: { name: 'ASC' } })).map((t) => this.toDto(t));
+    return (await this.repo.all()).map((t) => this.toDto(t));
   }
 
   async get(id: string): Promise<ReplicationTask> {
@@ -124,7 +115,7 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async entity(id: string): Promise<ReplicationTaskEntity> {
-    const row = await this.tasks.findOneBy({ id });
+    const row = await this.repo.findById(id);
     if (!row) throw DomainError.notFound('Replication task');
     return row;
   }
@@ -137,7 +128,7 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
       const problem = scheduleProblem(input.schedule, tzProblem ? 'UTC' : (input.timezone ?? current?.timezone ?? 'UTC'));
       if (problem) errors.push({ field: 'schedule', message: problem });
     }
-    if (input.datasetId !== undefined && !(await this.datasetRows.existsBy({ id: input.datasetId }))) {
+    if (input.datasetId !== undefined && !(await this.repo.datasetExists(input.datasetId))) {
       errors.push({ field: 'datasetId', message: 'no such dataset' });
     }
     if (errors.length) throw DomainError.validation(errors);
@@ -149,14 +140,15 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
 
   async create(body: ReplicationTaskCreate): Promise<ReplicationTask> {
     await this.validate(body);
-    const row = this.tasks.create({
+    const schedule = body.schedule?.trim() ?? null;
+    const row = this.repo.build({
       name: body.name,
       datasetId: body.datasetId,
       host: body.host,
       port: body.port,
       user: body.user,
       remotePath: body.remotePath,
-      schedule: body.schedule?.trim() ?? null,
+      schedule,
       timezone: body.timezone,
       bandwidthLimitKiBps: body.bandwidthLimitKiBps,
       deleteOnTarget: body.deleteOnTarget,
@@ -164,15 +156,15 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
       enabled: body.enabled,
       hostKeys: null,
       hostKeysPinnedAt: null,
+      nextRunAt: this.nextRunOf({ schedule, timezone: body.timezone, enabled: body.enabled }),
       lastRunAt: null,
       lastResult: null,
       lastError: null,
       lastSuccessAt: null,
       lastJobId: null,
     });
-    row.nextRunAt = this.nextRunOf(row);
     try {
-      await this.tasks.save(row);
+      await this.repo.save(row);
     } catch (err) {
       if (isUniqueViolation(err)) throw DomainError.conflict(`A replication task named ${body.name} exists.`);
       throw err;
@@ -193,7 +185,7 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
     if (targetChanged) Object.assign(row, { hostKeys: null, hostKeysPinnedAt: null });
     if (body.schedule !== undefined || body.timezone !== undefined || body.enabled !== undefined) row.nextRunAt = this.nextRunOf(row);
     try {
-      await this.tasks.save(row);
+      await this.repo.save(row);
     } catch (err) {
       if (isUniqueViolation(err)) throw DomainError.conflict(`A replication task named ${body.name} exists.`);
       throw err;
@@ -209,7 +201,7 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
     const row = await this.entity(id);
     if (this.active.has(id)) throw DomainError.conflict(`Replication task ${row.name} is running; cancel its job first.`);
     const before = this.toDto(row);
-    await this.tasks.delete({ id });
+    await this.repo.remove(id);
     await this.keys.removeKnownHosts(id);
     this.lastSuccess.remove({ task: row.name });
     this.bytesSent.remove({ task: row.name });
@@ -219,7 +211,7 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
   async forgetHostKey(id: string): Promise<ReplicationTask> {
     const row = await this.entity(id);
     const before = this.toDto(row);
-    await this.tasks.update(id, { hostKeys: null, hostKeysPinnedAt: null });
+    await this.repo.update(id, { hostKeys: null, hostKeysPinnedAt: null });
     await this.keys.removeKnownHosts(id);
     const after = await this.get(id);
     this.audit.describe({ target: `replication-task:${row.name}`, before, after });
@@ -234,7 +226,7 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
 
   async history(id: string, q: { page: number; pageSize: number }): Promise<{ items: ReplicationRun[]; total: number; page: number; pageSize: number }> {
     await this.entity(id);
-    const [rows, total] = await this.runs.findAndCount({ where: { taskId: id }, order: { startedAt: 'DESC' }, skip: (q.page - 1) * q.pageSize, take: q.pageSize });
+    const { rows, total } = await this.repo.pageRuns(id, q.page, q.pageSize);
     return { items: rows.map((r) => this.runDto(r)), total, page: q.page, pageSize: q.pageSize };
   }
 
@@ -244,13 +236,13 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
 
   /** Enabled scheduled tasks whose time has come and that are not running. */
   async due(now: Date): Promise<ReplicationTaskEntity[]> {
-    const rows = await this.tasks.find({ where: { enabled: true, nextRunAt: LessThanOrEqual(now) }, order: { nextRunAt: 'ASC' } });
+    const rows = await this.repo.due(now);
     return rows.filter((r) => !this.active.has(r.id));
   }
 
   async advance(task: ReplicationTaskEntity, now: Date): Promise<void> {
     task.nextRunAt = task.schedule ? nextRun(task.schedule, task.timezone, now) : null;
-    await this.tasks.update(task.id, { nextRunAt: task.nextRunAt });
+    await this.repo.update(task.id, { nextRunAt: task.nextRunAt });
   }
 
   /**
@@ -262,9 +254,7 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
     if (this.active.has(id)) throw DomainError.conflict(`Replication task ${task.name} is already running (job ${this.active.get(id)}).`);
     this.active.set(id, 'starting');
     try {
-      const run = await this.runs.save(
-        this.runs.create({ taskId: id, jobId: null, state: 'running', snapshotName: null, startedAt: this.clock.now(), finishedAt: null, filesTotal: null, filesTransferred: null, filesDeleted: null, bytesTotal: null, bytesTransferred: null, bytesSent: null, error: null }),
-      );
+      const run = await this.repo.addRun({ taskId: id, jobId: null, state: 'running', snapshotName: null, startedAt: this.clock.now(), finishedAt: null, filesTotal: null, filesTransferred: null, filesDeleted: null, bytesTotal: null, bytesTransferred: null, bytesSent: null, error: null });
       let stats: RsyncStats | null = null;
       let partialBytes = 0;
       const { job, done } = await this.jobs.start(
@@ -278,7 +268,7 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
       );
       this.active.set(id, job.id);
       run.jobId = job.id;
-      await this.runs.update(run.id, { jobId: job.id });
+      await this.repo.updateRun(run.id, { jobId: job.id });
       this.audit.describe({ target: `replication-task:${task.name}`, after: { jobId: job.id, runId: run.id } });
       const bookkeeping = done.then((finished) => this.finish(task, run, finished, stats, partialBytes));
       this.finishing.set(id, bookkeeping);
@@ -309,7 +299,7 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
           : { bytesSent: partialBytes || null }),
       });
       // The task first and the run row last: whoever sees the run finished sees the task's result too.
-      await this.tasks.update(task.id, {
+      await this.repo.update(task.id, {
         lastRunAt: at,
         lastResult: state,
         lastError: state === 'succeeded' ? null : finished.error,
@@ -317,11 +307,12 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
         ...(state === 'succeeded' ? { lastSuccessAt: at } : {}),
       });
       // The task may have been renamed meanwhile: label the metrics with its current name.
-      const current = (await this.tasks.findOneBy({ id: task.id })) ?? task;
+      const current = (await this.repo.findById(task.id)) ?? task;
       this.bytesSent.inc({ task: current.name }, run.bytesSent ?? 0);
       if (state === 'succeeded') this.lastSuccess.set({ task: current.name }, at.getTime() / 1000);
       this.active.delete(task.id);
-      await this.runs.save(run);
+      const { id: runId, taskId: _taskId, ...outcome } = run;
+      await this.repo.updateRun(runId, outcome);
       if (state === 'succeeded') {
         this.events.publish({ type: 'replication-task.succeeded', access: 'viewer', data: { taskId: task.id, name: current.name, jobId: finished.id } });
       } else if (state === 'failed') {
@@ -358,7 +349,7 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
       if (!source) throw new Error(`No snapshot of ${dataset.dataset.relativePath} could be taken.`);
     }
     run.snapshotName = source.snapshot.name;
-    await this.runs.update(run.id, { snapshotName: run.snapshotName });
+    await this.repo.updateRun(run.id, { snapshotName: run.snapshotName });
     job.log(`Source: snapshot ${source.snapshot.name} (${source.path})`);
     job.checkpoint();
 
@@ -370,7 +361,7 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
       if (hostKeys.length === 0) throw new Error(`${task.host}:${task.port} offered no ssh host key: nothing answered there within 10 s, or it is not an ssh server (is sshd running, is the port right?).`);
       task.hostKeys = hostKeys;
       task.hostKeysPinnedAt = this.clock.now();
-      await this.tasks.update(task.id, { hostKeys, hostKeysPinnedAt: task.hostKeysPinnedAt });
+      await this.repo.update(task.id, { hostKeys, hostKeysPinnedAt: task.hostKeysPinnedAt });
       job.log(`Pinned the host keys of ${task.host}:${task.port} on first use: ${hostKeys.map((k) => `${k.type} ${sshFingerprint(k.key)}`).join(', ')}`);
     }
     const knownHostsFile = await this.keys.writeKnownHosts(task.id, task.host, task.port, hostKeys);
