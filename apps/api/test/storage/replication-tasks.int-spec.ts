@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Dataset, ErrorResponse, Pool, ReplicationRun, ReplicationTask } from '@moxnas/contracts';
 import { ReplicationSchedulerService } from '../../src/modules/storage/replication/replication-scheduler.service';
 import { ReplicationService } from '../../src/modules/storage/replication/replication.service';
-import { itOnHost } from '../support/host-gate';
+import { binaryPath, itOnHost } from '../support/host-gate';
 import { startStorageApp, tempDir, uniqueName, type StorageApp } from './storage-kit';
 
 /**
@@ -110,6 +110,14 @@ describe('replication tasks', () => {
     expect((await app.api<ReplicationTask>('GET', `/api/storage/replication-tasks/${task.id}`)).body.running).toBe(true);
     await first.done;
     expect((await app.api<ReplicationTask>('GET', `/api/storage/replication-tasks/${task.id}`)).body.running).toBe(false);
+  });
+
+  it('says in the capabilities whether replication can run here', async () => {
+    const res = await app.api<{ entries: Array<{ id: string; available: boolean; source: string; fix: string | null }> }>('GET', '/api/system/capabilities');
+    expect(res.status).toBe(200);
+    const entry = res.body.entries.find((e) => e.id === 'replication');
+    const installed = ['rsync', 'ssh', 'ssh-keygen', 'ssh-keyscan'].every((b) => binaryPath(b) !== undefined);
+    expect(entry).toMatchObject({ source: 'replication', available: installed, fix: installed ? null : 'apt-get install rsync openssh-client' });
   });
 
   it('answers nobody who is not logged in', async () => {

@@ -4,6 +4,7 @@ import type { HostPaths } from '../../../core/config/host-paths';
 import type { DatabaseService } from '../../../core/database/database.service';
 import { MetricsService } from '../../../core/metrics/metrics.service';
 import type { AppEvent, EventsService } from '../../system/events/events.service';
+import type { SystemRegistry } from '../../system/metrics/system-registry';
 import { JobCancelledError, type JobContext, type JobsService } from '../../system/jobs/jobs.service';
 import type { AuditContext } from '../../users/audit/audit-context';
 import type { DatasetContext } from '../datasets/dataset-plan';
@@ -221,6 +222,7 @@ function setup(options: { snapshot?: boolean } = {}) {
     { register: () => () => undefined } as unknown as PoolDependents,
     { onReady: () => undefined } as unknown as DatabaseService,
     { describe: () => undefined } as unknown as AuditContext,
+    { contributeCapabilities: () => undefined } as unknown as SystemRegistry,
     { now: () => new Date('2024-06-01T09:00:00Z') },
     runner,
     fs as unknown as HostFs,
@@ -257,6 +259,13 @@ describe('ReplicationService decisions', () => {
     const exposition = await metrics.exposition();
     expect(exposition).toContain('moxnas_replication_bytes_total{task="media-offsite"} 1234');
     expect(exposition).toContain(`moxnas_replication_last_success_timestamp_seconds{task="media-offsite"} ${Date.parse('2024-06-01T09:00:00Z') / 1000}`);
+  });
+
+  it('reports replication unavailable, with the fix, while a tool is missing', async () => {
+    const { service, runner } = setup();
+    expect(await service.capability()).toMatchObject({ available: false, reason: 'rsync, ssh are not installed.', fix: 'apt-get install rsync openssh-client' });
+    runner.on('rsync', () => ({})).on('ssh', () => ({}));
+    expect(await service.capability()).toMatchObject({ id: 'replication', available: true, reason: null, fix: null });
   });
 
   it('takes a snapshot first when the dataset has none', async () => {

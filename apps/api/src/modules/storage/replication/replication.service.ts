@@ -20,6 +20,7 @@ import { DomainError } from '../../../core/errors/domain-error';
 import { COMMAND_RUNNER, HOST_FS, HOST_PATHS } from '../../../core/host/host.module';
 import { MetricsService } from '../../../core/metrics/metrics.service';
 import { EventsService } from '../../system/events/events.service';
+import { SystemRegistry, type CapabilityInput } from '../../system/metrics/system-registry';
 import { JobsService, type JobContext } from '../../system/jobs/jobs.service';
 import { AuditContext } from '../../users/audit/audit-context';
 import { DatasetsService } from '../datasets/datasets.service';
@@ -54,6 +55,7 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
   /** Task id → the bookkeeping of its run in progress, awaited at shutdown. */
   private readonly finishing = new Map<string, Promise<Job>>();
   private readonly lastSuccess: Gauge<'task'>;
+  private static readonly TOOLS = ['rsync', 'ssh', 'ssh-keygen', 'ssh-keyscan'] as const;
   private readonly bytesSent: Counter<'task'>;
 
   constructor(
@@ -65,6 +67,7 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
     private readonly dependents: PoolDependents,
     private readonly db: DatabaseService,
     private readonly audit: AuditContext,
+    private readonly registry: SystemRegistry,
     @Inject(STORAGE_CLOCK) private readonly clock: StorageClock,
     @Inject(COMMAND_RUNNER) private readonly runner: CommandRunner,
     @Inject(HOST_FS) fs: HostFs,
@@ -77,6 +80,7 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
+    this.registry.contributeCapabilities('replication', async () => [await this.capability()]);
     this.dependents.register('replication', async (target) => {
       const rows = target.kind === 'dataset' ? await this.repo.ofDataset(target.id) : await this.repo.ofPool(target.poolId);
       return rows.map((t) => ({ kind: 'replication-task', id: t.id, name: t.name, path: null }));
@@ -92,6 +96,23 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     for (const jobId of this.active.values()) await this.jobs.cancel(jobId).catch(() => undefined);
     await Promise.allSettled(this.finishing.values());
+  }
+
+  /** Whether runs can work on this host: the four tools are installed (asked on each capabilities request). */
+  async capability(): Promise<CapabilityInput> {
+    const missing: string[] = [];
+    for (const tool of ReplicationService.TOOLS) if (!(await this.runner.has(tool))) missing.push(tool);
+    return {
+      id: 'replication',
+      feature: 'replication',
+      label: 'Replication (rsync over ssh)',
+      scope: 'host',
+      pool: null,
+      available: missing.length === 0,
+      reason: missing.length ? `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not installed.` : null,
+      fix: missing.length ? 'apt-get install rsync openssh-client' : null,
+      detail: null,
+    };
   }
 
   // ---------------------------------------------------------------------------------------------
