@@ -287,12 +287,13 @@ export class ReplicationService implements OnModuleInit, OnApplicationShutdown {
         },
         { actor: options.actor ?? null, eventAccess: 'viewer' },
       );
+      // Before any await: the bookkeeping of a run that fails at once must find these set.
       this.active.set(id, job.id);
       run.jobId = job.id;
-      await this.repo.updateRun(run.id, { jobId: job.id });
-      this.audit.describe({ target: `replication-task:${task.name}`, after: { jobId: job.id, runId: run.id } });
       const bookkeeping = done.then((finished) => this.finish(task, run, finished, stats, partialBytes));
       this.finishing.set(id, bookkeeping);
+      await this.repo.updateRun(run.id, { jobId: job.id });
+      this.audit.describe({ target: `replication-task:${task.name}`, after: { jobId: job.id, runId: run.id } });
       return { job, run: this.runDto(run), done: bookkeeping };
     } catch (err) {
       this.active.delete(id);
