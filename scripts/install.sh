@@ -470,7 +470,7 @@ install_packages() {
   step "Installing system packages (apt)"
   apt_get update || die "apt-get update failed: check the container's network and /etc/apt/sources.list"
   local -a pkgs=(
-    ca-certificates curl openssl iproute2 procps acl attr rsync xz-utils
+    ca-certificates curl openssl iproute2 procps acl attr rsync openssh-client xz-utils
     postgresql redis-server samba samba-common-bin vsftpd nginx
   )
   if [[ $INSTALL_NFS == 1 ]]; then pkgs+=(nfs-kernel-server); fi

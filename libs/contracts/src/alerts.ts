@@ -333,6 +333,16 @@ export const AlertSourceEvents = {
     })
     .loose(),
   'snapshot-task.succeeded': z.object({ taskId: z.string().min(1).max(64) }).loose(),
+  /** A replication run failed (not a cancelled one). Cleared by the task's next successful run. */
+  'replication-task.failed': z
+    .object({
+      taskId: z.string().min(1).max(64),
+      name: z.string().optional(),
+      target: z.string().optional(),
+      error: z.string().nullable().optional(),
+    })
+    .loose(),
+  'replication-task.succeeded': z.object({ taskId: z.string().min(1).max(64) }).loose(),
   /** A soft quota was passed (exceeded true) or is respected again (false). */
   'quota.exceeded': z.object({
     dataset: z.string().min(1).max(256),

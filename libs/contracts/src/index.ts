@@ -13,6 +13,7 @@ import { datasetsApi, poolsApi } from './storage';
 import { aclApi } from './acl';
 import { accessApi } from './access';
 import { snapshotsApi, snapshotTasksApi } from './snapshots';
+import { replicationTasksApi } from './replication';
 import { ftpSharesApi, nfsSharesApi, sharesApi, smbSharesApi } from './shares';
 import { bulkApi } from './bulk';
 
@@ -36,6 +37,7 @@ export * from './storage-names';
 export * from './storage';
 export * from './acl';
 export * from './snapshots';
+export * from './replication';
 export * from './shares';
 export * from './bulk';
 export * from './unknown-fields';
@@ -63,6 +65,7 @@ export const apiGroups = {
   datasetAcl: aclApi,
   snapshots: snapshotsApi,
   snapshotTasks: snapshotTasksApi,
+  replicationTasks: replicationTasksApi,
   shares: sharesApi,
   smbShares: smbSharesApi,
   nfsShares: nfsSharesApi,

@@ -19,3 +19,4 @@ export * from './system';
 export * from './storage';
 export * from './nfs/exports-namespace.script';
 export * from './util/keyed-mutex';
+export * from './replication';

@@ -60,6 +60,8 @@ const VALID_BODIES: Record<string, unknown> = {
   'storage.snapshots.rescan': {},
   'storage.snapshotTasks.create': { name: 'strict', schedule: '@daily', datasetIds: [ID] },
   'storage.snapshotTasks.update': { enabled: false },
+  'storage.replicationTasks.create': { name: 'strict', datasetId: ID, host: 'backup.example.lan', user: 'backup', remotePath: '/backup/strict' },
+  'storage.replicationTasks.update': { enabled: false },
   'shares.import': { source: 'upload', smbConf: '# nothing\n' },
   'shares.smb.create': { name: 'strict', path: '/srv/strict' },
   'shares.smb.update': { comment: 'strict' },
@@ -81,7 +83,7 @@ function urlOf(e: EndpointDef): string {
 /** Everything the endpoints above could write, as the API lists it. */
 const LISTS = [
   '/api/users', '/api/groups', '/api/tokens', '/api/system/alert-channels', '/api/network/dns', '/api/network/hostname',
-  '/api/storage/pools', '/api/storage/datasets', '/api/storage/snapshots', '/api/storage/snapshot-tasks',
+  '/api/storage/pools', '/api/storage/datasets', '/api/storage/snapshots', '/api/storage/snapshot-tasks', '/api/storage/replication-tasks',
   '/api/shares/smb?pageSize=500', '/api/shares/nfs?pageSize=500', '/api/shares/ftp?pageSize=500', '/api/services/smb/settings',
 ];
 

@@ -42,7 +42,8 @@ describe('GET /api/system/capabilities', () => {
       expect(nfs.fix).toMatch(/modprobe nfsd|--unprivileged 0/);
     }
     for (const e of caps.entries) {
-      expect(e.source).toBe('system');
+      // The host probe's entries, and the one the storage module's replication contributes.
+      expect(e.source).toBe(e.id === 'replication' ? 'replication' : 'system');
       if (e.available) expect(e.reason).toBeNull();
       else expect(e.reason).toBeTruthy();
     }

@@ -1,9 +1,10 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { AlertChannel, ConfigDocument, ConfigImportResult, Dataset, Group, NfsShare, Pool, SmbShare, SnapshotTask, User } from '@moxnas/contracts';
+import type { AlertChannel, ConfigDocument, ConfigImportResult, Dataset, Group, NfsShare, Pool, ReplicationTask, SmbShare, SnapshotTask, User } from '@moxnas/contracts';
 import { DataSource } from 'typeorm';
 import { SettingsStore } from '../../src/modules/services/settings.store';
+import { ReplicationTaskEntity } from '../../src/modules/storage/entities/replication.entity';
 import { UserEntity } from '../../src/modules/users/entities/user.entity';
 import { ConfigBackupRegistry } from '../../src/modules/system/config-backup/config-backup.registry';
 import { decryptConfig, encryptConfig } from '../../src/modules/system/config-backup/config-crypto';
@@ -166,9 +167,13 @@ describe('configuration backup of users, groups, storage and service settings', 
     const pools = (await api<Pool[]>('GET', '/api/storage/pools')).body.map((p) => ({ id: p.id, name: p.name, path: p.path, thresholds: p.thresholds, health: p.health.status }));
     const datasets = (await api<Dataset[]>('GET', '/api/storage/datasets')).body.map((d) => ({ id: d.id, poolId: d.poolId, name: d.name, quotaBytes: d.quotaBytes, mode: d.mode, comment: d.comment }));
     const taskList = (await api<SnapshotTask[]>('GET', '/api/storage/snapshot-tasks')).body.map((t) => ({ id: t.id, name: t.name, schedule: t.schedule, retention: t.retention, enabled: t.enabled, datasetIds: t.datasetIds }));
+    const replication = (await api<ReplicationTask[]>('GET', '/api/storage/replication-tasks')).body.map((t) => ({
+      id: t.id, name: t.name, datasetId: t.datasetId, target: `${t.user}@${t.host}:${t.port}${t.remotePath}`, schedule: t.schedule, timezone: t.timezone,
+      bandwidthLimitKiBps: t.bandwidthLimitKiBps, deleteOnTarget: t.deleteOnTarget, excludes: t.excludes, enabled: t.enabled, hostKeys: t.hostKeys,
+    }));
     const smbShares = (await api<{ items: SmbShare[] }>('GET', '/api/shares/smb?pageSize=500')).body.items.map((x) => ({ id: x.id, name: x.name, path: x.path, validUsers: x.validUsers, validGroups: x.validGroups, previousVersions: x.previousVersions, readOnly: x.readOnly }));
     const nfsShares = (await api<{ items: NfsShare[] }>('GET', '/api/shares/nfs?pageSize=500')).body.items.map((x) => ({ id: x.id, path: x.path, clients: x.clients, squash: x.squash }));
-    return { users, groups, pools, datasets, tasks: taskList, smb: await settingsOf(app), smbShares, nfsShares };
+    return { users, groups, pools, datasets, tasks: taskList, replication, smb: await settingsOf(app), smbShares, nfsShares };
   }
 
   let doc: ConfigDocument;
@@ -198,6 +203,13 @@ describe('configuration backup of users, groups, storage and service settings', 
     expect(ds.status).toBe(201);
     const task = await api<SnapshotTask>('POST', '/api/storage/snapshot-tasks', { name: 'hourly photos', schedule: '@hourly', datasetIds: [ds.body.id], retention: { hourly: 24, daily: 7, weekly: 0, monthly: 0, yearly: 0 } });
     expect(task.status).toBe(201);
+    const replication = await api<ReplicationTask>('POST', '/api/storage/replication-tasks', {
+      name: 'photos offsite', datasetId: ds.body.id, host: 'offsite.example.lan', port: 2222, user: 'backup', remotePath: '/backup/photos',
+      schedule: '15 * * * *', bandwidthLimitKiBps: 4096, deleteOnTarget: true, excludes: ['*.tmp', '/cache/'],
+    });
+    expect(replication.status).toBe(201);
+    // As if a run had pinned the target's key: the pin is desired state and travels with the file.
+    await source.app.get(DataSource).manager.update(ReplicationTaskEntity, { id: replication.body.id }, { hostKeys: [{ type: 'ssh-ed25519', key: 'AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl' }], hostKeysPinnedAt: new Date() });
     const share = await api('POST', '/api/shares/smb', { name: 'Photos', path: ds.body.path, validUsers: ['carol'], validGroups: ['media'], previousVersions: true, readOnly: true });
     expect(share.status).toBe(201);
     const exportNfs = await api('POST', '/api/shares/nfs', { path: ds.body.path, clients: [{ host: '192.168.1.0/24', access: 'rw' }], squash: 'all' });
@@ -219,6 +231,7 @@ describe('configuration backup of users, groups, storage and service settings', 
     expect(exported.smb.workgroup).toBe('BACKUPWG');
     expect(exported.smbShares).toEqual([expect.objectContaining({ name: 'Photos', validUsers: ['carol'], previousVersions: true })]);
     expect(exported.nfsShares).toHaveLength(1);
+    expect(exported.replication).toEqual([expect.objectContaining({ name: 'photos offsite', hostKeys: [{ type: 'ssh-ed25519', fingerprint: expect.stringMatching(/^SHA256:/) }] })]);
   });
 
   it('dry-runs on an empty box: lists every change and writes nothing', async () => {
@@ -242,6 +255,7 @@ describe('configuration backup of users, groups, storage and service settings', 
         { action: 'create', kind: 'pool', name: 'tank', fields: [] },
         { action: 'create', kind: 'dataset', name: 'tank/photos', fields: [] },
         { action: 'create', kind: 'snapshot task', name: 'hourly photos', fields: [] },
+        { action: 'create', kind: 'replication task', name: 'photos offsite', fields: [] },
       ]),
     );
     expect(byName['services'].changes).toEqual([{ action: 'update', kind: 'service settings', name: 'smb', fields: ['serverString', 'workgroup'] }]);
@@ -282,6 +296,7 @@ describe('configuration backup of users, groups, storage and service settings', 
     expect((await api('PATCH', `/api/users/${carol.id}`, { role: 'operator', fullName: 'Changed' })).status).toBe(200);
     expect((await api('POST', '/api/users', { username: 'dave', password: USER_PASSWORD, role: 'none' })).status).toBe(201);
     expect((await api('DELETE', `/api/storage/snapshot-tasks/${exported.tasks[0].id}`)).status).toBe(204);
+    expect((await api('PUT', `/api/storage/replication-tasks/${exported.replication[0].id}`, { remotePath: '/elsewhere', bandwidthLimitKiBps: null })).status).toBe(200);
     expect((await api('PATCH', `/api/storage/datasets/${ds.id}`, { comment: 'edited' })).status).toBe(200);
     const smb = await settingsOf(target);
     await target.app.get(SettingsStore).put(target.app.get(DataSource).manager, 'smb', { ...smb, workgroup: 'OTHER' });
@@ -305,6 +320,7 @@ describe('configuration backup of users, groups, storage and service settings', 
         { action: 'delete', kind: 'user', name: 'dave', fields: [] },
         { action: 'create', kind: 'snapshot task', name: 'hourly photos', fields: [] },
         { action: 'update', kind: 'dataset', name: 'tank/photos', fields: ['comment'] },
+        { action: 'update', kind: 'replication task', name: 'photos offsite', fields: ['bandwidthLimitKiBps', 'remotePath'] },
         { action: 'update', kind: 'service settings', name: 'smb', fields: ['workgroup'] },
       ]),
     );

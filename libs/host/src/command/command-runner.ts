@@ -13,6 +13,7 @@ export const ALLOWED_BINARIES = new Set([
   'zfs', 'zpool', 'btrfs', 'rsync', 'cp', 'du', 'df', 'setfattr', 'getfattr', 'xfs_quota',
   'openssl', 'nginx', 'ip', 'hostname', 'hostnamectl',
   'journalctl',
+  'ssh', 'ssh-keygen', 'ssh-keyscan',
 ]);
 
 export interface RunOptions {
@@ -29,6 +30,15 @@ export interface RunOptions {
    * For inetd-style programs (vsftpd) that write their replies to fd 0. Excludes `stdin`.
    */
   stdinFd?: number;
+  /**
+   * Ends the command when aborted: SIGTERM to its whole process group (rsync and the ssh it
+   * started), SIGKILL 5 s later. The run then rejects with kind 'cancelled'.
+   */
+  signal?: AbortSignal;
+  /** Called with each chunk of stdout/stderr as it arrives (progress lines), besides capturing it. */
+  onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+  /** Keep only the last this many characters of each stream (long-running commands); default all. */
+  maxCapture?: number;
 }
 
 export interface RunResult {
@@ -37,7 +47,7 @@ export interface RunResult {
   stderr: string;
 }
 
-export type CommandErrorKind = 'not-allowed' | 'not-found' | 'timeout' | 'failed';
+export type CommandErrorKind = 'not-allowed' | 'not-found' | 'timeout' | 'failed' | 'cancelled';
 
 export class CommandError extends Error {
   constructor(
@@ -98,34 +108,67 @@ export class ExecCommandRunner implements CommandRunner {
     const file = await this.resolve(command);
     if (!file) throw new CommandError('not-found', command, args, `${command} is not installed`);
     const timeoutMs = options.timeoutMs ?? 30_000;
+    if (options.signal?.aborted) throw new CommandError('cancelled', command, args, `${command} was cancelled`);
     return new Promise<RunResult>((resolve, reject) => {
       const child = spawn(file, [...args], {
         shell: false,
         cwd: options.cwd,
         env: { PATH: SEARCH_PATH.join(':'), LANG: 'C.UTF-8', ...(options.env ?? {}) },
         stdio: [options.stdinFd ?? 'pipe', 'pipe', 'pipe'],
+        // Its own process group, so a cancel reaches the children it starts (ssh under rsync).
+        detached: options.signal !== undefined,
       });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
+      const out = new Capture(options.maxCapture);
+      const err = new Capture(options.maxCapture);
       let timedOut = false;
+      let cancelled = false;
+      let killTimer: NodeJS.Timeout | undefined;
+      const killGroup = (sig: NodeJS.Signals) => {
+        try {
+          if (child.pid !== undefined) process.kill(options.signal ? -child.pid : child.pid, sig);
+        } catch {
+          /* already gone */
+        }
+      };
+      const onAbort = () => {
+        cancelled = true;
+        killGroup('SIGTERM');
+        killTimer = setTimeout(() => killGroup('SIGKILL'), 5_000);
+        killTimer.unref();
+      };
+      options.signal?.addEventListener('abort', onAbort, { once: true });
       const timer = setTimeout(() => {
         timedOut = true;
-        child.kill('SIGKILL');
+        killGroup('SIGKILL');
       }, timeoutMs);
-      child.stdout?.on('data', (d: Buffer) => out.push(d));
-      child.stderr?.on('data', (d: Buffer) => err.push(d));
+      child.stdout?.on('data', (d: Buffer) => {
+        out.push(d);
+        options.onOutput?.(d.toString('utf8'), 'stdout');
+      });
+      child.stderr?.on('data', (d: Buffer) => {
+        err.push(d);
+        options.onOutput?.(d.toString('utf8'), 'stderr');
+      });
       child.on('error', (e) => {
         clearTimeout(timer);
+        clearTimeout(killTimer);
+        options.signal?.removeEventListener('abort', onAbort);
         reject(new CommandError('failed', command, args, `${command} could not start: ${e.message}`));
       });
       child.on('close', (code, signal) => {
         clearTimeout(timer);
+        clearTimeout(killTimer);
+        options.signal?.removeEventListener('abort', onAbort);
+        // The group may still hold children that outlived the leader (ssh after rsync was killed).
+        if (cancelled) killGroup('SIGKILL');
         const result: RunResult = {
           code: code ?? (signal ? 128 : 1),
-          stdout: Buffer.concat(out).toString('utf8'),
-          stderr: Buffer.concat(err).toString('utf8'),
+          stdout: out.text(),
+          stderr: err.text(),
         };
-        if (timedOut) {
+        if (cancelled) {
+          reject(new CommandError('cancelled', command, args, `${command} was cancelled`, result));
+        } else if (timedOut) {
           reject(new CommandError('timeout', command, args, `${command} did not finish within ${timeoutMs} ms`, result));
         } else if (!(options.okCodes ?? [0]).includes(result.code)) {
           const detail = (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ');
@@ -138,5 +181,27 @@ export class ExecCommandRunner implements CommandRunner {
       child.stdin?.on('error', () => undefined);
       child.stdin?.end(options.stdin ?? '');
     });
+  }
+}
+
+/** Collected output of a stream, optionally only its tail. */
+class Capture {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  constructor(private readonly max?: number) {}
+
+  push(d: Buffer): void {
+    this.chunks.push(d);
+    this.size += d.length;
+    if (this.max !== undefined && this.size > this.max * 2) {
+      const all = Buffer.concat(this.chunks);
+      this.chunks = [all.subarray(all.length - this.max)];
+      this.size = this.max;
+    }
+  }
+
+  text(): string {
+    const all = Buffer.concat(this.chunks).toString('utf8');
+    return this.max !== undefined && all.length > this.max ? all.slice(all.length - this.max) : all;
   }
 }

@@ -37,6 +37,8 @@ export interface HostPaths {
   runDir: string;
   /** Last known-good copies of config files, for rollback. */
   backupDir: string;
+  /** The replication key pair (0600) and the pinned known_hosts files of replication targets (0700). */
+  replicationDir: string;
 }
 
 export function hostPaths(config: Pick<AppConfig, 'etcRoot' | 'dataDir'>): HostPaths {
@@ -67,5 +69,6 @@ export function hostPaths(config: Pick<AppConfig, 'etcRoot' | 'dataDir'>): HostP
         },
     runDir: data('run/daemons'),
     backupDir: data('config-backups'),
+    replicationDir: system ? '/etc/moxnas/replication' : data('replication'),
   };
 }

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { PoolCapabilities, PoolName, Retention, SnapshotDriverKind, StoredDatasetName, type ConfigChange } from '@moxnas/contracts';
+import { ExcludePatterns, PoolCapabilities, PoolName, PosixUserName, RemotePath, ReplicationHost, Retention, SnapshotDriverKind, StoredDatasetName, TcpPort, type ConfigChange } from '@moxnas/contracts';
 import { In, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { ConfigBackupRegistry } from '../system/config-backup/config-backup.registry';
 import { DatasetEntity } from './entities/dataset.entity';
 import { PoolEntity } from './entities/pool.entity';
+import { ReplicationTaskEntity } from './entities/replication.entity';
 import { SnapshotTaskDatasetEntity, SnapshotTaskEntity } from './entities/snapshot-task.entity';
 import { PoolsService } from './pools/pools.service';
 import { nextRun, scheduleProblem, timeZoneProblem } from './snapshot-tasks/cron-schedule';
@@ -63,6 +64,27 @@ const TaskRecord = z.strictObject({
   datasetIds: z.array(z.string().uuid()).min(1).max(1000),
 });
 
+/** A replication task with its pinned host keys (public keys: part of the desired state). */
+const ReplicationRecord = z.strictObject({
+  id: z.string().uuid(),
+  name: OneLine(100).min(1),
+  datasetId: z.string().uuid(),
+  host: ReplicationHost,
+  port: TcpPort,
+  user: PosixUserName,
+  remotePath: RemotePath,
+  schedule: z.string().max(200).nullable(),
+  timezone: z.string().max(64),
+  bandwidthLimitKiBps: z.number().int().min(1).max(10_000_000).nullable(),
+  deleteOnTarget: z.boolean(),
+  excludes: ExcludePatterns,
+  enabled: z.boolean(),
+  hostKeys: z
+    .array(z.strictObject({ type: z.string().regex(/^[a-z0-9@.-]{1,64}$/), key: z.string().max(16384).regex(/^[A-Za-z0-9+/]+=*$/) }))
+    .max(16)
+    .nullable(),
+});
+
 function unique<T>(list: T[], key: (x: T) => string | number | null, path: (i: number) => (string | number)[], what: string, ctx: z.RefinementCtx): void {
   const seen = new Set<string | number>();
   list.forEach((x, i) => {
@@ -78,6 +100,8 @@ export const StorageSection = z
     pools: z.array(PoolRecord).max(1000),
     datasets: z.array(DatasetRecord).max(100000),
     snapshotTasks: z.array(TaskRecord).max(10000),
+    // Absent from files made before replication existed.
+    replicationTasks: z.array(ReplicationRecord).max(10000).default([]),
   })
   .superRefine((s, ctx) => {
     unique(s.pools, (p) => p.id, (i) => ['pools', i, 'id'], 'the id', ctx);
@@ -88,6 +112,8 @@ export const StorageSection = z
     unique(s.datasets, (d) => d.projectId, (i) => ['datasets', i, 'projectId'], 'the project id', ctx);
     unique(s.snapshotTasks, (t) => t.id, (i) => ['snapshotTasks', i, 'id'], 'the id', ctx);
     unique(s.snapshotTasks, (t) => t.name, (i) => ['snapshotTasks', i, 'name'], 'the name', ctx);
+    unique(s.replicationTasks, (t) => t.id, (i) => ['replicationTasks', i, 'id'], 'the id', ctx);
+    unique(s.replicationTasks, (t) => t.name, (i) => ['replicationTasks', i, 'name'], 'the name', ctx);
     s.pools.forEach((p, i) => {
       if (p.warningPercent >= p.criticalPercent) ctx.addIssue({ code: 'custom', message: 'must be below criticalPercent', path: ['pools', i, 'warningPercent'] });
     });
@@ -110,11 +136,38 @@ export const StorageSection = z
         if (!datasets.has(id)) ctx.addIssue({ code: 'custom', message: 'no dataset with this id in this section', path: ['snapshotTasks', i, 'datasetIds', j] });
       });
     });
+    s.replicationTasks.forEach((t, i) => {
+      const tz = timeZoneProblem(t.timezone);
+      if (tz) ctx.addIssue({ code: 'custom', message: tz, path: ['replicationTasks', i, 'timezone'] });
+      const schedule = tz || t.schedule === null ? undefined : scheduleProblem(t.schedule, t.timezone);
+      if (schedule) ctx.addIssue({ code: 'custom', message: schedule, path: ['replicationTasks', i, 'schedule'] });
+      if (!datasets.has(t.datasetId)) ctx.addIssue({ code: 'custom', message: 'no dataset with this id in this section', path: ['replicationTasks', i, 'datasetId'] });
+    });
   });
 export type StorageSection = z.infer<typeof StorageSection>;
 type PoolRecord = StorageSection['pools'][number];
 type DatasetRecord = StorageSection['datasets'][number];
 type TaskRecord = StorageSection['snapshotTasks'][number];
+type ReplicationRecord = StorageSection['replicationTasks'][number];
+
+function replicationRecord(t: ReplicationTaskEntity): ReplicationRecord {
+  return {
+    id: t.id,
+    name: t.name,
+    datasetId: t.datasetId,
+    host: t.host,
+    port: t.port,
+    user: t.user,
+    remotePath: t.remotePath,
+    schedule: t.schedule,
+    timezone: t.timezone,
+    bandwidthLimitKiBps: t.bandwidthLimitKiBps,
+    deleteOnTarget: t.deleteOnTarget,
+    excludes: t.excludes,
+    enabled: t.enabled,
+    hostKeys: t.hostKeys,
+  };
+}
 
 function poolRecord(p: PoolEntity): PoolRecord {
   return {
@@ -168,11 +221,13 @@ async function current(m: EntityManager): Promise<StorageSection> {
       enabled: t.enabled,
       datasetIds: links.filter((l) => l.taskId === t.id).map((l) => l.datasetId),
     })),
+    replicationTasks: (await m.find(ReplicationTaskEntity, { order: { name: 'ASC' } })).map(replicationRecord),
   };
 }
 
 /**
- * The `storage` section of the configuration export: pools, datasets and snapshot tasks. Snapshots
+ * The `storage` section of the configuration export: pools, datasets, snapshot tasks and
+ * replication tasks (with their pinned host keys; the replication key pair is not in it). Snapshots
  * are not in it: they live on the pools and come back with a rescan after the import. Importing
  * never creates, moves or deletes data on disk: a dataset left out of the file is forgotten (like
  * `keepData=true`), its directory stays.
@@ -210,6 +265,7 @@ export class StorageConfigSection implements OnModuleInit {
       ...planById<PoolRecord>('pool', now.pools, incoming.pools, (p) => p.name, (a, b) => changedKeys(a, b, ['capabilities'])),
       ...planById<DatasetRecord>('dataset', now.datasets, incoming.datasets, (d) => `${poolName.get(d.poolId) ?? d.poolId}/${d.relativePath}`),
       ...planById<TaskRecord>('snapshot task', now.snapshotTasks, incoming.snapshotTasks, (t) => t.name),
+      ...planById<ReplicationRecord>('replication task', now.replicationTasks, incoming.replicationTasks, (t) => t.name),
     ];
   }
 
@@ -221,10 +277,14 @@ export class StorageConfigSection implements OnModuleInit {
     const inPools = new Set(incoming.pools.map((p) => p.id));
     const inDatasets = new Set(incoming.datasets.map((d) => d.id));
     const inTasks = new Set(incoming.snapshotTasks.map((t) => t.id));
+    const oldReplication = new Map((await m.find(ReplicationTaskEntity)).map((t) => [t.id, t]));
+    const inReplication = new Set(incoming.replicationTasks.map((t) => t.id));
 
     // Tasks and their dataset lists first (rebuilt below), then datasets that are not in the file.
     const goneTasks = [...oldTasks.keys()].filter((id) => !inTasks.has(id));
     if (goneTasks.length) await m.delete(SnapshotTaskEntity, { id: In(goneTasks) });
+    const goneReplication = [...oldReplication.keys()].filter((id) => !inReplication.has(id));
+    if (goneReplication.length) await m.delete(ReplicationTaskEntity, { id: In(goneReplication) });
     await m.createQueryBuilder().delete().from(SnapshotTaskDatasetEntity).execute();
     await m.createQueryBuilder().update(DatasetEntity).set({ parentId: null }).execute();
     const goneDatasets = [...oldDatasets.keys()].filter((id) => !inDatasets.has(id));
@@ -244,6 +304,10 @@ export class StorageConfigSection implements OnModuleInit {
     for (const t of incoming.snapshotTasks) {
       const old = oldTasks.get(t.id);
       if (old && old.name !== t.name) await m.update(SnapshotTaskEntity, { id: t.id }, { name: `~${t.id}` });
+    }
+    for (const t of incoming.replicationTasks) {
+      const old = oldReplication.get(t.id);
+      if (old && old.name !== t.name) await m.update(ReplicationTaskEntity, { id: t.id }, { name: `~${t.id}` });
     }
 
     for (const p of incoming.pools) {
@@ -300,6 +364,24 @@ export class StorageConfigSection implements OnModuleInit {
         }),
       );
       if (t.datasetIds.length) await m.insert(SnapshotTaskDatasetEntity, t.datasetIds.map((datasetId, position) => ({ taskId: t.id, datasetId, position })));
+    }
+    for (const t of incoming.replicationTasks) {
+      const old = oldReplication.get(t.id);
+      const sameSchedule = old && old.schedule === t.schedule && old.timezone === t.timezone && old.enabled === t.enabled;
+      const sameTarget = old && old.host === t.host && old.port === t.port;
+      await m.save(
+        m.create(ReplicationTaskEntity, {
+          ...t,
+          hostKeysPinnedAt: t.hostKeys ? (sameTarget && old.hostKeysPinnedAt ? old.hostKeysPinnedAt : at) : null,
+          nextRunAt: sameSchedule ? old.nextRunAt : t.enabled && t.schedule ? nextRun(t.schedule, t.timezone, at) : null,
+          lastRunAt: old?.lastRunAt ?? null,
+          lastResult: old?.lastResult ?? null,
+          lastError: old?.lastError ?? null,
+          lastSuccessAt: old?.lastSuccessAt ?? null,
+          lastJobId: old?.lastJobId ?? null,
+          createdAt: old?.createdAt ?? at,
+        }),
+      );
     }
     this.imported = true;
   }

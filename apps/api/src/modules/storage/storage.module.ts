@@ -16,6 +16,11 @@ import { DatasetEntity } from './entities/dataset.entity';
 import { PoolEntity } from './entities/pool.entity';
 import { SnapshotTaskDatasetEntity, SnapshotTaskEntity } from './entities/snapshot-task.entity';
 import { SnapshotEntity } from './entities/snapshot.entity';
+import { ReplicationRunEntity, ReplicationTaskEntity } from './entities/replication.entity';
+import { ReplicationController } from './replication/replication.controller';
+import { ReplicationSchedulerService } from './replication/replication-scheduler.service';
+import { ReplicationRepository } from './replication/replication.repository';
+import { ReplicationService } from './replication/replication.service';
 import { PoolDependents } from './pools/pool-dependents';
 import { PoolMonitorService } from './pools/pool-monitor.service';
 import { PoolsController } from './pools/pools.controller';
@@ -35,12 +40,12 @@ import { createStorageHost, defaultStorageOptions, STORAGE_CLOCK, STORAGE_HOST, 
 /**
  * Storage: pools (registered mounts), datasets (directories, subvolumes or ZFS file systems in them),
  * snapshots (zfs, btrfs or hard-link copies, shown to SMB clients as Previous Versions) and
- * scheduled snapshot tasks with retention. Other modules use PoolsService.resolveInPool,
+ * scheduled snapshot tasks with retention, and replication tasks (rsync over ssh to another host). Other modules use PoolsService.resolveInPool,
  * PoolDependents, SnapshotsService.previousVersionsFor and StorageUsageService (docs/storage.md).
  */
 @Module({
-  imports: [SystemModule, TypeOrmModule.forFeature([PoolEntity, DatasetEntity, SnapshotEntity, SnapshotTaskEntity, SnapshotTaskDatasetEntity])],
-  controllers: [PoolsController, DatasetsController, DatasetAclController, SnapshotsController, SnapshotTasksController],
+  imports: [SystemModule, TypeOrmModule.forFeature([PoolEntity, DatasetEntity, SnapshotEntity, SnapshotTaskEntity, SnapshotTaskDatasetEntity, ReplicationTaskEntity, ReplicationRunEntity])],
+  controllers: [PoolsController, DatasetsController, DatasetAclController, SnapshotsController, SnapshotTasksController, ReplicationController],
   providers: [
     { provide: STORAGE_HOST, useFactory: createStorageHost },
     // One clock object per app: tests replace its `now` on the instance to drive time.
@@ -64,6 +69,9 @@ import { createStorageHost, defaultStorageOptions, STORAGE_CLOCK, STORAGE_HOST, 
     SnapshotRestoreService,
     SnapshotTasksService,
     SnapshotSchedulerService,
+    ReplicationRepository,
+    ReplicationService,
+    ReplicationSchedulerService,
     StorageConfigSection,
     StorageSystemContribution,
   ],

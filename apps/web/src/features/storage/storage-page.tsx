@@ -5,10 +5,11 @@ import { useSearchParams } from 'react-router';
 import { PageHeader } from '../../components/page-header';
 import { DatasetsTab } from './components/datasets-tab';
 import { PoolsTab } from './components/pools-tab';
+import { ReplicationTab } from './components/replication-tab';
 import { SchedulesTab } from './components/schedules-tab';
 import { SnapshotsTab } from './components/snapshots-tab';
 
-const TABS = ['pools', 'datasets', 'snapshots', 'schedules'] as const;
+const TABS = ['pools', 'datasets', 'snapshots', 'schedules', 'replication'] as const;
 type TabId = (typeof TABS)[number];
 
 export function StoragePage() {
@@ -17,7 +18,7 @@ export function StoragePage() {
   const tab: TabId = TABS.find((t) => t === requested) ?? 'pools';
   return (
     <>
-      <PageHeader title="Storage" description="Pools (mounted file systems), the datasets in them, and their snapshots." />
+      <PageHeader title="Storage" description="Pools (mounted file systems), the datasets in them, their snapshots and their replication to other hosts." />
       <Box sx={{ borderBottom: 1, borderColor: 'divider', mb: 2 }}>
         <Tabs
           value={tab}
@@ -30,12 +31,14 @@ export function StoragePage() {
           <Tab value="datasets" label="Datasets" />
           <Tab value="snapshots" label="Snapshots" />
           <Tab value="schedules" label="Schedules" />
+          <Tab value="replication" label="Replication" />
         </Tabs>
       </Box>
       {tab === 'pools' && <PoolsTab />}
       {tab === 'datasets' && <DatasetsTab />}
       {tab === 'snapshots' && <SnapshotsTab />}
       {tab === 'schedules' && <SchedulesTab />}
+      {tab === 'replication' && <ReplicationTab />}
     </>
   );
 }

@@ -103,6 +103,13 @@ export class SnapshotsService implements OnApplicationBootstrap {
     return this.snapshots.readyOfTask(taskId);
   }
 
+  /** The newest ready snapshot of a dataset and its read-only tree, or null (replication reads it). */
+  async newest(ctx: DatasetContext): Promise<{ snapshot: SnapshotEntity; path: string } | null> {
+    const row = await this.snapshots.latestReady(ctx.dataset.id);
+    if (!row) return null;
+    return { snapshot: row, path: this.host.drivers[row.driver].treePath({ path: ctx.path }, row.name) };
+  }
+
   private driverOf(ctx: DatasetContext): SnapshotDriver {
     return this.host.drivers[ctx.dataset.snapshotDriver];
   }

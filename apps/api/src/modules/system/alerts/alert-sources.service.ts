@@ -194,6 +194,25 @@ export class AlertSourcesService implements OnModuleInit, OnApplicationBootstrap
         await this.alerts.clear(`snapshot-task.failed:${d.taskId}`);
         return;
       }
+      case 'replication-task.failed': {
+        const d = data as Payload<'replication-task.failed'>;
+        await this.alerts.raise({
+          class: 'replication-task.failed',
+          key: `replication-task.failed:${d.taskId}`,
+          severity: 'warning',
+          kind: 'condition',
+          title: `Replication task ${d.name ?? d.taskId} failed${d.target ? ` (to ${d.target})` : ''}`,
+          message: `${d.error ?? 'The run failed; its job log has the details.'} This clears at the next successful run.`,
+          source: 'storage',
+          data: { taskId: d.taskId, name: d.name ?? null, target: d.target ?? null, jobId: typeof d['jobId'] === 'string' ? d['jobId'] : null },
+        });
+        return;
+      }
+      case 'replication-task.succeeded': {
+        const d = data as Payload<'replication-task.succeeded'>;
+        await this.alerts.clear(`replication-task.failed:${d.taskId}`);
+        return;
+      }
       case 'quota.exceeded': {
         const d = data as Payload<'quota.exceeded'>;
         if (d.exceeded) await this.quotaExceeded(d.dataset, d.usedBytes, d.quotaBytes);

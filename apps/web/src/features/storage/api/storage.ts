@@ -1,4 +1,4 @@
-import { datasetsApi, poolsApi, snapshotsApi, snapshotTasksApi, type DatasetCreate, type PoolCreate, type Retention, type SnapshotRestore, type SnapshotTaskCreate, type SnapshotTaskUpdate } from '@moxnas/contracts';
+import { datasetsApi, poolsApi, replicationTasksApi, snapshotsApi, snapshotTasksApi, type DatasetCreate, type ReplicationTaskCreate, type PoolCreate, type Retention, type SnapshotRestore, type SnapshotTaskCreate, type SnapshotTaskUpdate } from '@moxnas/contracts';
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import { call } from '../../../lib/api-client';
@@ -8,6 +8,7 @@ export type DatasetCreateInput = z.input<typeof DatasetCreate>;
 export type SnapshotRestoreInput = z.input<typeof SnapshotRestore>;
 export type SnapshotTaskInput = z.input<typeof SnapshotTaskCreate>;
 export type SnapshotTaskPatch = z.input<typeof SnapshotTaskUpdate>;
+export type ReplicationTaskInput = z.input<typeof ReplicationTaskCreate>;
 
 export const storageKeys = {
   all: ['storage'] as const,
@@ -17,6 +18,9 @@ export const storageKeys = {
   snapshots: (filter: SnapshotsFilter) => ['storage', 'snapshots', filter] as const,
   tasks: ['storage', 'snapshot-tasks'] as const,
   retention: (id: string, rule: Partial<Retention>) => ['storage', 'snapshot-tasks', id, 'retention', rule] as const,
+  replication: ['storage', 'replication-tasks'] as const,
+  replicationRuns: (id: string) => ['storage', 'replication-tasks', id, 'runs'] as const,
+  publicKey: ['storage', 'replication', 'public-key'] as const,
 };
 
 /** Pools, datasets and snapshots count each other (dataset counts, usage); a change refreshes all of storage. */
@@ -155,3 +159,45 @@ export const retentionPreviewQueryOptions = (id: string, rule: Partial<Retention
     placeholderData: keepPreviousData,
   });
 export const useRetentionPreview = (id: string | null, rule: Partial<Retention> = {}) => useQuery({ ...retentionPreviewQueryOptions(id ?? '', rule), enabled: id !== null });
+
+// ---- replication tasks ----
+
+export const replicationTasksQueryOptions = () =>
+  queryOptions({ queryKey: storageKeys.replication, queryFn: ({ signal }) => call(replicationTasksApi.list, { signal }), refetchInterval: 10_000 });
+export const useReplicationTasks = () => useQuery(replicationTasksQueryOptions());
+
+export const replicationRunsQueryOptions = (id: string) =>
+  queryOptions({ queryKey: storageKeys.replicationRuns(id), queryFn: ({ signal }) => call(replicationTasksApi.runs, { params: { id }, query: { pageSize: 20 }, signal }), refetchInterval: 5_000 });
+export const useReplicationRuns = (id: string) => useQuery(replicationRunsQueryOptions(id));
+
+/** The key pair is made on first use, so only admins (who may make it) ask for it. */
+export const publicKeyQueryOptions = () => queryOptions({ queryKey: storageKeys.publicKey, queryFn: ({ signal }) => call(replicationTasksApi.publicKey, { signal }), staleTime: Infinity });
+export const usePublicKey = (enabled: boolean) => useQuery({ ...publicKeyQueryOptions(), enabled });
+
+export function useCreateReplicationTask() {
+  const queryClient = useQueryClient();
+  return useMutation({ mutationFn: (body: ReplicationTaskInput) => call(replicationTasksApi.create, { body }), onSuccess: () => invalidateStorage(queryClient) });
+}
+
+export function useUpdateReplicationTask() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body }: { id: string; body: ReplicationTaskInput }) => call(replicationTasksApi.update, { params: { id }, body }),
+    onSuccess: () => invalidateStorage(queryClient),
+  });
+}
+
+export function useRunReplicationTask() {
+  const queryClient = useQueryClient();
+  return useMutation({ mutationFn: (id: string) => call(replicationTasksApi.run, { params: { id } }), onSuccess: () => invalidateStorage(queryClient) });
+}
+
+export function useRemoveReplicationTask() {
+  const queryClient = useQueryClient();
+  return useMutation({ mutationFn: (id: string) => call(replicationTasksApi.remove, { params: { id } }), onSuccess: () => invalidateStorage(queryClient) });
+}
+
+export function useForgetHostKey() {
+  const queryClient = useQueryClient();
+  return useMutation({ mutationFn: (id: string) => call(replicationTasksApi.forgetHostKey, { params: { id } }), onSuccess: () => invalidateStorage(queryClient) });
+}

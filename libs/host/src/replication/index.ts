@@ -1,0 +1,2 @@
+export * from './rsync-output.parser';
+export * from './ssh-transport';
