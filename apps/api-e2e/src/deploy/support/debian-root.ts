@@ -161,6 +161,28 @@ export class DebianRoot {
     return [this.dir, '/usr/bin/env', '-i', ...Object.entries(full).map(([k, v]) => `${k}=${v}`), ...args];
   }
 
+  /**
+   * What the processes inside the root use, each by its command name: the sum of their PSS
+   * (proportional set size: a page shared by n processes counts 1/n to each, so shared pages count
+   * once in the sum), from /proc/<pid>/smaps_rollup.
+   */
+  async memory(): Promise<{ totalKiB: number; byCommand: Record<string, number> }> {
+    const byCommand: Record<string, number> = {};
+    let totalKiB = 0;
+    for (const pid of await this.processes()) {
+      try {
+        const rollup = await fs.readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
+        const pss = Number(/^Pss:\s+(\d+) kB$/m.exec(rollup)?.[1] ?? 0);
+        const comm = (await fs.readFile(`/proc/${pid}/comm`, 'utf8')).trim();
+        byCommand[comm] = (byCommand[comm] ?? 0) + pss;
+        totalKiB += pss;
+      } catch {
+        /* exited meanwhile */
+      }
+    }
+    return { totalKiB, byCommand };
+  }
+
   /** PIDs of processes whose root directory is this chroot. */
   async processes(): Promise<number[]> {
     const pids: number[] = [];
@@ -267,4 +289,83 @@ async function findNpmCli(nodeReal: string): Promise<string> {
     }
   }
   throw new Error(`npm-cli.js not found near ${nodeReal}`);
+}
+
+export interface ReleaseArtifact {
+  /** Absolute path on this host. */
+  file: string;
+  sha256: string;
+  version: string;
+}
+
+let built: Promise<ReleaseArtifact> | undefined;
+
+/**
+ * The release artifact of the committed tree: `scripts/package.mjs` (npm run package: git archive
+ * HEAD, npm ci from a cold cache, build, prune) once per test run, shared by the releases' suites.
+ */
+export function releaseArtifact(log: (line: string) => void): Promise<ReleaseArtifact> {
+  built ??= (async () => {
+    // For working on this suite: an artifact already built from this tree (its .sha256 beside it).
+    const given = process.env['MOXNAS_TEST_ARTIFACT'];
+    if (given) {
+      const version = /^moxnas-(.+)-linux-x64\.tar\.gz$/.exec(path.basename(given))?.[1];
+      if (!version) throw new Error(`MOXNAS_TEST_ARTIFACT=${given} is not a moxnas-<version>-linux-x64.tar.gz`);
+      return { file: given, sha256: (await fs.readFile(`${given}.sha256`, 'utf8')).split(/\s+/)[0], version };
+    }
+    const t0 = Date.now();
+    log('npm run package (the release artifact of HEAD, built once for every release tested)');
+    const env = { ...process.env };
+    delete env['NODE_ENV'];
+    const r = await run(process.execPath, [path.join(REPO_ROOT, 'scripts/package.mjs')], { cwd: REPO_ROOT, env, timeoutMs: 20 * 60_000 });
+    if (r.code !== 0) throw new Error(`npm run package failed (${r.code}):\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-4000)}`);
+    const { version } = JSON.parse(await fs.readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    const file = path.join(REPO_ROOT, 'dist/release', `moxnas-${version}-linux-x64.tar.gz`);
+    const sha256 = (await fs.readFile(`${file}.sha256`, 'utf8')).split(/\s+/)[0];
+    log(`artifact ${path.basename(file)} (${((await fs.stat(file)).size / 1024 / 1024).toFixed(1)} MiB) in ${Math.round((Date.now() - t0) / 1000)} s`);
+    return { file, sha256, version };
+  })();
+  return built;
+}
+
+/**
+ * Copies the artifact (and its .sha256) to /root in the root, and makes the npm registry
+ * unreachable there (its names resolve to nothing routable): an install from the artifact must not
+ * need npm. apt's mirror stays reachable. Returns the artifact's path inside the root.
+ */
+export async function stageArtifact(root: DebianRoot, artifact: ReleaseArtifact): Promise<string> {
+  const inRoot = `/root/${path.basename(artifact.file)}`;
+  await fs.copyFile(artifact.file, root.path(inRoot));
+  await fs.copyFile(`${artifact.file}.sha256`, root.path(`${inRoot}.sha256`));
+  // A minbase root may have no /etc/hosts at all: localhost must keep resolving (PostgreSQL listens there).
+  const hosts = await fs.readFile(root.path('/etc/hosts'), 'utf8').catch(() => '');
+  if (!/^\s*127\.0\.0\.1\s+.*\blocalhost\b/m.test(hosts)) await fs.appendFile(root.path('/etc/hosts'), '127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n');
+  await fs.appendFile(root.path('/etc/hosts'), '\n# moxnas installer suite: no npm registry in here\n0.0.0.0 registry.npmjs.org registry.npmjs.com registry.yarnpkg.com\n:: registry.npmjs.org registry.npmjs.com registry.yarnpkg.com\n');
+  return inRoot;
+}
+
+/**
+ * Makes release `version` from the artifact at `artifact` inside the root, as npm run package
+ * would have: unpacked, `mutate` run in its directory (a shell snippet, or ''), ARTIFACT and
+ * MANIFEST.sha256 written anew, packed with its .sha256 beside it. Returns its path in the root.
+ */
+export async function repackArtifact(root: DebianRoot, artifact: string, version: string, mutate: string): Promise<string> {
+  const out = `/root/moxnas-${version}-linux-x64.tar.gz`;
+  const script = [
+    'rm -rf /root/repack && mkdir /root/repack',
+    `tar -xzf "${artifact}" -C /root/repack`,
+    `mv /root/repack/moxnas-* /root/repack/moxnas-${version}`,
+    `cd /root/repack/moxnas-${version}`,
+    mutate || 'true',
+    `printf 'version=%s\\ncommit=test\\n' "${version}" > ARTIFACT`,
+    'rm -f MANIFEST.sha256',
+    `find . -type f -printf '%P\\n' | LC_ALL=C sort | xargs -d '\\n' sha256sum > /root/repack/MANIFEST`,
+    'mv /root/repack/MANIFEST MANIFEST.sha256',
+    `cd /root/repack && tar -czf "${out}" "moxnas-${version}"`,
+    `cd /root && sha256sum "moxnas-${version}-linux-x64.tar.gz" > "${out}.sha256"`,
+    'rm -rf /root/repack',
+  ].join('\n');
+  const r = await root.exec(['sh', '-ec', script], { timeoutMs: 5 * 60_000 });
+  if (r.code !== 0) throw new Error(`repacking ${artifact} as ${version} failed: ${r.stdout}${r.stderr}`);
+  return out;
 }
