@@ -78,7 +78,7 @@ describeOnHost(
     }, 300_000);
 
     it('lands a good batch: Linux groups and accounts with their Samba entries, and the shares in smb.conf', async () => {
-      const rows = batchRows({ tag: `${tag}a`, poolDir: path.join(pool.path, 'a'), groups: 3, users: 6, smb: 2 });
+      const rows = batchRows({ tag: `${tag}a`, poolDir: path.join(pool.path, 'a'), groups: 3, users: 6, smb: 2, idBase: 52000 });
       const res = await postBulk(app, rows);
       expect(res.status).toBe(200);
       expect(res.body.provisioning.status).toBe('applied');
@@ -112,7 +112,7 @@ describeOnHost(
       // account manager's real mkdir fails after useradd and chpasswd already ran for it.
       const blocker = path.join(homeBase, 'blocker');
       fs.writeFileSync(blocker, 'not a directory\n');
-      const rows = batchRows({ tag: `${tag}b`, poolDir: path.join(pool.path, 'b'), groups: 10, users: 185, smb: 5 });
+      const rows = batchRows({ tag: `${tag}b`, poolDir: path.join(pool.path, 'b'), groups: 10, users: 185, smb: 5, idBase: 53000 });
       expect(rows).toHaveLength(200);
       const last = 10 + 185 - 1;
       expect(rows[last].kind).toBe('user');

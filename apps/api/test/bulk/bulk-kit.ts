@@ -23,6 +23,12 @@ export interface BatchOptions {
   ftp?: number;
   /** Extra fields for the user rows, by index among the users. */
   user?: (i: number) => Record<string, unknown>;
+  /**
+   * Explicit ids: groups get gid idBase + i, users uid idBase + 500 + i. Host suites run in parallel
+   * on one machine with their own databases; allocating from 10000 up, two of them could pick the
+   * same free uid at once and one useradd would refuse it.
+   */
+  idBase?: number;
 }
 
 /**
@@ -33,9 +39,9 @@ export function batchRows(o: BatchOptions): Array<{ kind: string; data: Record<s
   const group = (i: number) => `${o.tag}g${i}`;
   const user = (i: number) => `${o.tag}u${i}`;
   const rows: Array<{ kind: string; data: Record<string, unknown> }> = [];
-  for (let i = 0; i < o.groups; i++) rows.push({ kind: 'group', data: { name: group(i), description: `bulk group ${i}` } });
+  for (let i = 0; i < o.groups; i++) rows.push({ kind: 'group', data: { name: group(i), description: `bulk group ${i}`, ...(o.idBase ? { gid: o.idBase + i } : {}) } });
   for (let i = 0; i < o.users; i++) {
-    rows.push({ kind: 'user', data: { username: user(i), password: USER_PASSWORD, fullName: `Bulk User ${i}`, groups: [group(i % o.groups)], ...(o.user?.(i) ?? {}) } });
+    rows.push({ kind: 'user', data: { username: user(i), password: USER_PASSWORD, fullName: `Bulk User ${i}`, groups: [group(i % o.groups)], ...(o.idBase ? { uid: o.idBase + 500 + i } : {}), ...(o.user?.(i) ?? {}) } });
   }
   const mkdir = { owner: null, group: null, mode: '0775' };
   for (let i = 0; i < o.smb; i++) {

@@ -92,7 +92,12 @@ describe('replication tasks', () => {
     expect(job.error).toMatch(/^127\.0\.0\.1:1 offered no ssh host key: nothing answered there/);
     app.setNow(null);
 
-    const runs = (await app.api<{ items: ReplicationRun[]; total: number }>('GET', `/api/storage/replication-tasks/${task.id}/runs`)).body;
+    // The run's row is written after the job's result: wait for it to be final.
+    let runs = (await app.api<{ items: ReplicationRun[]; total: number }>('GET', `/api/storage/replication-tasks/${task.id}/runs`)).body;
+    for (const deadline = Date.now() + 30_000; runs.items[0]?.state === 'running' && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      runs = (await app.api<{ items: ReplicationRun[]; total: number }>('GET', `/api/storage/replication-tasks/${task.id}/runs`)).body;
+    }
     expect(runs.total).toBe(1);
     // The dataset had no snapshot: the run took one (at the storage clock's time) and kept it.
     expect(runs.items[0]).toMatchObject({ state: 'failed', error: job.error, snapshotName: '@GMT-2024.03.01-10.20.00' });
