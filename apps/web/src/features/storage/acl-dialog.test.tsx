@@ -1,36 +1,14 @@
-import type { AclDryRun, Dataset, PathAcl } from '@moxnas/contracts';
+import type { AclDryRun, PathAcl } from '@moxnas/contracts';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { apiError, json, mockFetch } from '../../testing/fetch-mock';
+import { datasetFixture } from '../../testing/fixtures';
 import { adminUser, renderPage } from '../../testing/render';
 import { StoragePage } from './storage-page';
 
 const poolId = '00000000-0000-4000-8000-0000000000b1';
-const media: Dataset = {
-  id: '00000000-0000-4000-8000-0000000000d1',
-  poolId,
-  parentId: null,
-  name: 'media',
-  path: '/mnt/tank/media',
-  relativePath: 'media',
-  backend: 'directory',
-  snapshotDriver: 'copy',
-  owner: { uid: 0, name: 'root' },
-  group: { gid: 100, name: 'users' },
-  mode: '0770',
-  acl: [],
-  quotaBytes: null,
-  quotaKind: null,
-  quotaExceeded: false,
-  usedBytes: null,
-  usedBytesAt: null,
-  usedComplete: true,
-  comment: null,
-  previousVersions: { mountpoint: '/mnt/tank/media', snapdir: '.snap', format: '%Y' },
-  createdAt: '2025-01-01T00:00:00Z',
-  updatedAt: '2025-01-01T00:00:00Z',
-};
+const media = datasetFixture({ poolId, group: { gid: 100, name: 'users' }, mode: '0770' });
 const aclPath = `/api/storage/datasets/${media.id}/acl`;
 const rootAcl: PathAcl = {
   datasetId: media.id,

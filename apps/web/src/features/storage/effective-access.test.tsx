@@ -1,35 +1,13 @@
-import type { AccessReport, Dataset, ProtocolAccess, User } from '@moxnas/contracts';
+import type { AccessReport, ProtocolAccess, User } from '@moxnas/contracts';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { json, mockFetch } from '../../testing/fetch-mock';
+import { datasetFixture } from '../../testing/fixtures';
 import { adminUser, renderPage } from '../../testing/render';
 import { StoragePage } from './storage-page';
 
-const media = {
-  id: '00000000-0000-4000-8000-0000000000d1',
-  poolId: '00000000-0000-4000-8000-0000000000b1',
-  parentId: null,
-  name: 'media',
-  path: '/mnt/tank/media',
-  relativePath: 'media',
-  backend: 'directory',
-  snapshotDriver: 'copy',
-  owner: { uid: 0, name: 'root' },
-  group: { gid: 100, name: 'users' },
-  mode: '0770',
-  acl: [],
-  quotaBytes: null,
-  quotaKind: null,
-  quotaExceeded: false,
-  usedBytes: null,
-  usedBytesAt: null,
-  usedComplete: true,
-  comment: null,
-  previousVersions: { mountpoint: '/mnt/tank/media', snapdir: '.snap', format: '%Y' },
-  createdAt: '2025-01-01T00:00:00Z',
-  updatedAt: '2025-01-01T00:00:00Z',
-} satisfies Dataset;
+const media = datasetFixture({ group: { gid: 100, name: 'users' }, mode: '0770' });
 
 const none: ProtocolAccess = { access: 'none', share: null, rules: [{ rule: 'no share', verdict: 'none', detail: 'No share of this protocol contains the path.', share: null }], note: null };
 const smbRead: ProtocolAccess = {
