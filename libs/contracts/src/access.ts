@@ -24,7 +24,7 @@ export const ProtocolAccess = z.object({
 export type ProtocolAccess = z.infer<typeof ProtocolAccess>;
 
 export const AccessQuery = z.object({
-  user: PosixUserName,
+  user: PosixUserName.optional().describe('The MoxNAS user to answer for; leave it out to list every user (the reverse listing).'),
   path: AbsolutePath,
 });
 export type AccessQuery = z.infer<typeof AccessQuery>;
@@ -38,6 +38,16 @@ export const AccessReport = z.object({
 });
 export type AccessReport = z.infer<typeof AccessReport>;
 
+export const AccessListing = z.object({
+  path: z.string().describe('The real path (symlinks resolved).'),
+  users: z.array(AccessReport).describe('Every MoxNAS user, by name, with their answer per protocol.'),
+});
+export type AccessListing = z.infer<typeof AccessListing>;
+
+/** The answer of GET /api/access: one user's report when `user` is given, else the reverse listing. */
+export const AccessAnswer = z.union([AccessReport, AccessListing]);
+export type AccessAnswer = z.infer<typeof AccessAnswer>;
+
 export const accessApi = {
   effective: endpoint({
     id: 'access.effective',
@@ -45,8 +55,10 @@ export const accessApi = {
     path: '/api/access',
     tag: 'access',
     access: 'viewer',
-    summary: 'What a user can do at a path over SMB, FTP and NFS, with the rules that decide it',
+    summary: 'What a user (or, without `user`, every user) can do at a path over SMB, FTP and NFS, with the rules that decide it',
+    description: 'With `user`: that user\'s report. Without it: `{ path, users }`, every MoxNAS user\'s report, computed in one pass (each directory is read once).',
     query: AccessQuery,
-    response: AccessReport,
+    response: AccessAnswer,
+    errors: { 404: 'No such user', 422: 'A path or user name that breaks the grammar, or a path that does not exist' },
   }),
 };

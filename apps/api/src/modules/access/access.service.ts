@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { AccessQuery, AccessReport } from '@moxnas/contracts';
-import { readAcl, type CommandRunner, type HostFs, type HostIdentities } from '@moxnas/host';
-import { In, type DataSource } from 'typeorm';
+import type { AccessAnswer, AccessQuery, AccessReport } from '@moxnas/contracts';
+import { readAcl, type CommandRunner, type HostFs, type HostGroup, type HostIdentities, type HostUser } from '@moxnas/host';
+import type { DataSource } from 'typeorm';
 import { DomainError } from '../../core/errors/domain-error';
 import { FtpShareEntity } from '../shares/entities/ftp-share.entity';
 import { NfsShareEntity } from '../shares/entities/nfs-share.entity';
@@ -32,9 +32,24 @@ export function walk(root: string, path: string): string[] {
   return out;
 }
 
+/** What one request reads once and shares between users: shares, accounts, groups, stat/getfacl and getent answers. */
+interface AccessContext {
+  path: string;
+  smb: SmbShareEntity[];
+  ftp: FtpShareEntity[];
+  nfs: NfsShareEntity[];
+  users: Map<string, UserEntity>;
+  groups: Map<string, GroupEntity>;
+  memberships: Map<string, string[]>;
+  nodes: Map<string, PathNode>;
+  hostUsers: Map<string | number, Promise<HostUser | null>>;
+  hostGroups: Map<string | number, Promise<HostGroup | null>>;
+}
+
 /**
  * Effective access (docs/access.md): the database says which shares, accounts and groups apply;
  * stat and getfacl on every directory from each share root to the path say what the kernel allows.
+ * One request reads each of them once, whether it answers for one user or for every user.
  */
 @Injectable()
 export class AccessService {
@@ -43,53 +58,72 @@ export class AccessService {
     @Inject(ACCESS_HOST) private readonly host: AccessHost,
   ) {}
 
-  async effective(query: AccessQuery): Promise<AccessReport> {
-    const cache = new Map<string, PathNode>();
+  async effective(query: AccessQuery): Promise<AccessAnswer> {
     const m = this.db.manager;
-    const row = await m.findOneBy(UserEntity, { username: query.user });
-    if (!row) throw DomainError.notFound(`User ${query.user}`);
-    if (!(await this.host.fs.exists(query.path))) throw DomainError.validation([{ field: 'path', message: `${query.path} does not exist` }]);
-    const path = await this.host.fs.realpath(query.path);
-    const user = await this.accessUser(row);
+    const one = query.user === undefined ? null : await m.findOneBy(UserEntity, { username: query.user });
+    if (query.user !== undefined && !one) throw DomainError.notFound(`User ${query.user}`);
+    if (!(await this.host.fs.exists(query.path))) throw DomainError.validation([{ field: 'query.path', message: `${query.path} does not exist` }]);
+    const ctx = await this.context(await this.host.fs.realpath(query.path));
+    if (one) return this.report(ctx, one);
+    const users: AccessReport[] = [];
+    for (const row of [...ctx.users.values()].sort((a, b) => a.username.localeCompare(b.username))) users.push(await this.report(ctx, row));
+    return { path: ctx.path, users };
+  }
 
-    const smbRows = (await m.find(SmbShareEntity, { order: { name: 'ASC' } })).filter((s) => pathInside(path, s.path));
-    const smb = [];
-    for (const s of smbRows) {
-      smb.push({ ...s, forced: await this.forced(s.forceUser, s.forceGroup, user), nodes: await this.nodes(cache, s.path, path) });
-    }
-
-    const ftpRows = await m.find(FtpShareEntity, { where: { enabled: true }, order: { createdAt: 'ASC', id: 'ASC' } });
-    const home = ftpHome(user, ftpRows);
-    let ftpHomeInput: { share: FtpShareInput; via: string } | null = null;
-    if (home) {
-      const root = pathInside(path, home.share.path) ? home.share.path : '/';
-      ftpHomeInput = { share: { ...home.share, nodes: home.share.chroot && root === '/' ? [] : await this.nodes(cache, root, path) }, via: home.via };
-    }
-
-    const nfsRows = (await m.find(NfsShareEntity, { order: { path: 'ASC' } })).filter((s) => pathInside(path, s.path));
-    const nfs = [];
-    for (const s of nfsRows) {
-      const uid = s.anonUid ?? 65534;
-      const gid = s.anonGid ?? 65534;
-      const anonName = (await this.host.identities.user(uid))?.username ?? String(uid);
-      nfs.push({ ...s, anonymous: { name: anonName, uid, gids: [gid] }, nodes: await this.nodes(cache, s.path, path) });
-    }
-
-    const names = await this.idNames(cache);
+  private async context(path: string): Promise<AccessContext> {
+    const m = this.db.manager;
+    const [smb, ftp, nfs, users, groups, links] = await Promise.all([
+      m.find(SmbShareEntity, { order: { name: 'ASC' } }),
+      m.find(FtpShareEntity, { where: { enabled: true }, order: { createdAt: 'ASC', id: 'ASC' } }),
+      m.find(NfsShareEntity, { order: { path: 'ASC' } }),
+      m.find(UserEntity),
+      m.find(GroupEntity),
+      m.find(UserGroupEntity),
+    ]);
+    const memberships = new Map<string, string[]>();
+    for (const l of links) memberships.set(l.userId, [...(memberships.get(l.userId) ?? []), l.groupId]);
     return {
-      user: user.username,
       path,
-      smb: decideSmb(user, smb, names),
-      ftp: decideFtp(user, path, ftpHomeInput, names),
-      nfs: decideNfs(user, nfs, names),
+      smb: smb.filter((s) => pathInside(path, s.path)),
+      ftp,
+      nfs: nfs.filter((s) => pathInside(path, s.path)),
+      users: new Map(users.map((u) => [u.username, u])),
+      groups: new Map(groups.map((g) => [g.id, g])),
+      memberships,
+      nodes: new Map(),
+      hostUsers: new Map(),
+      hostGroups: new Map(),
     };
   }
 
-  private async accessUser(u: UserEntity): Promise<AccessUser> {
-    const m = this.db.manager;
-    const links = await m.findBy(UserGroupEntity, { userId: u.id });
-    const ids = [...new Set([...links.map((l) => l.groupId), ...(u.primaryGroupId ? [u.primaryGroupId] : [])])];
-    const groups = ids.length ? await m.findBy(GroupEntity, { id: In(ids) }) : [];
+  private async report(ctx: AccessContext, row: UserEntity): Promise<AccessReport> {
+    const { path } = ctx;
+    const user = this.accessUser(ctx, row);
+    const smb = [];
+    for (const s of ctx.smb) smb.push({ ...s, forced: await this.forced(ctx, s.forceUser, s.forceGroup, user), nodes: await this.nodes(ctx, s.path, path) });
+
+    const home = ftpHome(user, ctx.ftp);
+    let ftpHomeInput: { share: FtpShareInput; via: string } | null = null;
+    if (home) {
+      const root = pathInside(path, home.share.path) ? home.share.path : '/';
+      ftpHomeInput = { share: { ...home.share, nodes: home.share.chroot && root === '/' ? [] : await this.nodes(ctx, root, path) }, via: home.via };
+    }
+
+    const nfs = [];
+    for (const s of ctx.nfs) {
+      const uid = s.anonUid ?? 65534;
+      const gid = s.anonGid ?? 65534;
+      const anonName = (await this.hostUser(ctx, uid))?.username ?? String(uid);
+      nfs.push({ ...s, anonymous: { name: anonName, uid, gids: [gid] }, nodes: await this.nodes(ctx, s.path, path) });
+    }
+
+    const names = await this.idNames(ctx);
+    return { user: user.username, path, smb: decideSmb(user, smb, names), ftp: decideFtp(user, path, ftpHomeInput, names), nfs: decideNfs(user, nfs, names) };
+  }
+
+  private accessUser(ctx: AccessContext, u: UserEntity): AccessUser {
+    const ids = new Set([...(ctx.memberships.get(u.id) ?? []), ...(u.primaryGroupId ? [u.primaryGroupId] : [])]);
+    const groups = [...ids].map((id) => ctx.groups.get(id)).filter((g): g is GroupEntity => g !== undefined);
     const primary = groups.find((g) => g.id === u.primaryGroupId);
     return {
       username: u.username,
@@ -103,23 +137,35 @@ export class AccessService {
     };
   }
 
+  private hostUser(ctx: AccessContext, key: string | number): Promise<HostUser | null> {
+    let found = ctx.hostUsers.get(key);
+    if (!found) ctx.hostUsers.set(key, (found = this.host.identities.user(key)));
+    return found;
+  }
+
+  private hostGroup(ctx: AccessContext, key: string | number): Promise<HostGroup | null> {
+    let found = ctx.hostGroups.get(key);
+    if (!found) ctx.hostGroups.set(key, (found = this.host.identities.group(key)));
+    return found;
+  }
+
   /** force user/group resolved to the identity smbd switches to (the account's own groups, primary replaced by force group). */
-  private async forced(forceUser: string | null, forceGroup: string | null, user: AccessUser): Promise<{ identity: FsIdentity; rule: string } | null> {
+  private async forced(ctx: AccessContext, forceUser: string | null, forceGroup: string | null, user: AccessUser): Promise<{ identity: FsIdentity; rule: string } | null> {
     if (!forceUser && !forceGroup) return null;
     let identity: FsIdentity | null = user.uid === null ? null : { name: user.username, uid: user.uid, gids: user.gids };
     if (forceUser) {
-      const moxnas = await this.db.manager.findOneBy(UserEntity, { username: forceUser });
+      const moxnas = ctx.users.get(forceUser);
       if (moxnas && moxnas.uid !== null) {
-        const a = await this.accessUser(moxnas);
+        const a = this.accessUser(ctx, moxnas);
         identity = { name: a.username, uid: a.uid!, gids: a.gids };
       } else {
-        const h = await this.host.identities.user(forceUser);
+        const h = await this.hostUser(ctx, forceUser);
         if (!h) throw DomainError.conflict(`force user ${forceUser} is no account on this host`);
         identity = { name: h.username, uid: h.uid, gids: [h.gid] };
       }
     }
     if (forceGroup && identity) {
-      const g = await this.host.identities.group(forceGroup);
+      const g = await this.hostGroup(ctx, forceGroup);
       if (!g) throw DomainError.conflict(`force group ${forceGroup} is no group on this host`);
       identity = { ...identity, gids: [g.gid, ...identity.gids] };
     }
@@ -127,7 +173,8 @@ export class AccessService {
     return { identity, rule: forceUser && forceGroup ? 'force user/group' : forceUser ? 'force user' : 'force group' };
   }
 
-  private async nodes(cache: Map<string, PathNode>, root: string, path: string): Promise<PathNode[]> {
+  private async nodes(ctx: AccessContext, root: string, path: string): Promise<PathNode[]> {
+    const cache = ctx.nodes;
     const out: PathNode[] = [];
     for (const p of walk(root, path)) {
       let node = cache.get(p);
@@ -144,7 +191,8 @@ export class AccessService {
   }
 
   /** Names of every uid and gid seen so far: MoxNAS accounts first, then the host's (getent). */
-  private async idNames(cache: Map<string, PathNode>): Promise<IdNames> {
+  private async idNames(ctx: AccessContext): Promise<IdNames> {
+    const cache = ctx.nodes;
     const uids = new Set<number>();
     const gids = new Set<number>();
     for (const n of cache.values()) {
@@ -155,11 +203,11 @@ export class AccessService {
     const users = new Map<number, string>();
     const groups = new Map<number, string>();
     for (const uid of uids) {
-      const h = await this.host.identities.user(uid);
+      const h = await this.hostUser(ctx, uid);
       if (h) users.set(uid, h.username);
     }
     for (const gid of gids) {
-      const h = await this.host.identities.group(gid);
+      const h = await this.hostGroup(ctx, gid);
       if (h) groups.set(gid, h.name);
     }
     return { user: (uid) => users.get(uid) ?? String(uid), group: (gid) => groups.get(gid) ?? String(gid) };
