@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { AccessListing, AccessReport, FtpShareMutation, Group, ServiceStatus, TokenResponse, UserChange } from '@moxnas/contracts';
+import type { AccessListing, AccessReport, FtpShareMutation, Group, UserChange } from '@moxnas/contracts';
 import { hostPaths } from '../../../api/src/core/config/host-paths';
 import { startTestApp, type InjectResult, type TestApp } from '../../../api/test/support/test-app';
-import { binaryPath, describeHost, exec, freePort, killProcessesMentioning, tempDir, waitFor } from '../host/support/host-test-env';
+import { describeHost, exec, freePort, tempDir, waitFor } from '../host/support/host-test-env';
+import { adminLogin, startSmbAndFtp, tearDownSuite } from '../shares/support/daemon-suite';
 import { checkExportsInNamespace, FtpClient, SmbClient, type Credentials } from '../shares/support/share-clients';
 import { DIRS, lowest, makeTree, MATRIX_USERS, observeFtp, observeKernel, observeSmb, type KernelIdentity, type MatrixUser, type Names, type Observed } from './support/access-matrix';
 
@@ -68,7 +69,7 @@ describeHost(
     let caseNo = 0;
     let ftpShareId: string;
 
-    const api = <T = unknown>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, body?: unknown): Promise<InjectResult<T>> => app.request<T>({ method, url, token, ...(body !== undefined ? { body } : {}) });
+    const api = <T = unknown>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<InjectResult<T>> => app.request<T>({ method, url, token, ...(body !== undefined ? { body } : {}) });
     async function must<T>(what: string, res: Promise<InjectResult<T>>, status: number): Promise<T> {
       const r = await res;
       if (r.status !== status) throw new Error(`${what}: expected ${status}, got ${r.status} ${r.text}`);
@@ -96,9 +97,7 @@ describeHost(
       ftp = new FtpClient(ftpPort);
 
       app = await startTestApp({ env: { MOXNAS_ADMIN_PASSWORD: ADMIN_PASSWORD, MOXNAS_HOST_ACCOUNTS: 'auto', MOXNAS_TRUST_PROXY: '1' } });
-      const login = await app.request<TokenResponse>({ method: 'POST', url: '/api/auth/login', body: { username: 'admin', password: ADMIN_PASSWORD }, headers: { 'x-forwarded-for': '198.18.9.1' } });
-      if (login.status !== 200) throw new Error(`admin login: ${login.status} ${login.text}`);
-      token = login.body.accessToken;
+      token = await adminLogin(app, ADMIN_PASSWORD, '198.18.9.1');
 
       const group = await must<Group>('group', api('POST', '/api/groups', { name: names.group, gid: idBase }), 201);
       for (const [i, u] of MATRIX_USERS.entries()) {
@@ -115,32 +114,12 @@ describeHost(
       await makeTree(path.join(pool, 'ftp'), names);
       ftpShareId = (await must<FtpShareMutation>('ftp', api('POST', '/api/shares/ftp', { name: `mx${tag} ftp`, path: path.join(pool, 'ftp'), chroot: true, ...FTP_VARIANTS[0].options(names) }), 201)).share.id;
 
-      const pasv = 30000 + Math.floor(Math.random() * 25000);
-      await must('smb settings', api('PUT', '/api/services/smb/settings', { port: smbPort, interfaces: ['127.0.0.1'] }), 200);
-      await must('ftp settings', api('PUT', '/api/services/ftp/settings', { port: ftpPort, listenAddress: '127.0.0.1', passivePortMin: pasv, passivePortMax: pasv + 30 }), 200);
-      for (const id of ['smb', 'ftp']) {
-        const s = await must<ServiceStatus>(`start ${id}`, api('POST', `/api/services/${id}/start`), 200);
-        expect({ id, state: s.state, driver: s.driver }).toEqual({ id, state: 'running', driver: 'process' });
-      }
+      await startSmbAndFtp(api, { smb: smbPort, ftp: ftpPort });
       await waitFor(async () => (await smb.status('IPC$', creds(MATRIX_USERS[0]), 'exit')) === 'OK', `smbd to accept ${names.user.a}`, 20_000);
     }, 240_000);
 
     afterAll(async () => {
-      if (app) {
-        for (const id of ['smb', 'ftp']) await api('POST', `/api/services/${id}/stop`).catch(() => undefined);
-        const list = await api<{ items: Array<{ id: string }> }>('GET', `/api/users?search=mx${tag}&pageSize=500`).catch(() => undefined);
-        for (const u of list?.body?.items ?? []) await app.request({ method: 'DELETE', url: `/api/users/${u.id}?keepFiles=false`, token });
-      }
-      const smbConf = app ? hostPaths(app.config).smbConf : undefined;
-      for (const n of Object.values(names.user)) {
-        if (smbConf) await exec(binaryPath('pdbedit') as string, ['--configfile', smbConf, '--delete', '--user', n]);
-        if ((await exec('/usr/bin/getent', ['passwd', n])).code === 0) await exec(binaryPath('userdel') as string, [n]);
-      }
-      if ((await exec('/usr/bin/getent', ['group', names.group])).code === 0) await exec(binaryPath('groupdel') as string, [names.group]);
-      const appRoot = app?.root;
-      await app?.close();
-      if (appRoot) await killProcessesMentioning(appRoot);
-      if (scratch) await fs.rm(scratch, { recursive: true, force: true });
+      await tearDownSuite(app, api, { search: `mx${tag}`, accounts: Object.values(names.user), groups: [names.group], scratch });
     }, 120_000);
 
     describe('SMB: smbclient ls/get/put equals the API, case by case', () => {

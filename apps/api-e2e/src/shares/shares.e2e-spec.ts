@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { ApplyResult, FtpShareMutation, NfsShareMutation, Pool, ServiceStatus, SmbShareMutation, TokenResponse, UserChange } from '@moxnas/contracts';
+import type { ApplyResult, FtpShareMutation, NfsShareMutation, Pool, ServiceStatus, SmbShareMutation, UserChange } from '@moxnas/contracts';
 import { hostPaths } from '../../../api/src/core/config/host-paths';
 import { startTestApp, type InjectResult, type TestApp } from '../../../api/test/support/test-app';
-import { binaryPath, describeHost, exec, freePort, killProcessesMentioning, processesMentioning, tempDir, waitFor } from '../host/support/host-test-env';
+import { describeHost, freePort, processesMentioning, tempDir, waitFor } from '../host/support/host-test-env';
+import { adminLogin, startSmbAndFtp, tearDownSuite } from './support/daemon-suite';
 import { checkExportsInNamespace, FtpClient, ftpOutcome, SmbClient, type Credentials } from './support/share-clients';
 
 /**
@@ -77,9 +78,7 @@ describeHost(
       ftp = new FtpClient(ftpPort);
 
       app = await startTestApp({ env: { MOXNAS_ADMIN_PASSWORD: ADMIN_PASSWORD, MOXNAS_HOST_ACCOUNTS: 'auto', MOXNAS_TRUST_PROXY: '1' } });
-      const login = await app.request<TokenResponse>({ method: 'POST', url: '/api/auth/login', body: { username: 'admin', password: ADMIN_PASSWORD }, headers: { 'x-forwarded-for': '198.18.7.1' } });
-      if (login.status !== 200) throw new Error(`admin login: ${login.status} ${login.text}`);
-      token = login.body.accessToken;
+      token = await adminLogin(app, ADMIN_PASSWORD, '198.18.7.1');
 
       for (const who of [alice, bob]) {
         const u = await must<UserChange>(`user ${who.user}`, api('POST', '/api/users', { username: who.user, password: who.password, ftpEnabled: true }), 201);
@@ -88,34 +87,12 @@ describeHost(
       }
       await must<Pool>('pool', api('POST', '/api/storage/pools', { name: `mxs${tag}`, path: pool }), 201);
 
-      // Loopback, free ports, a passive range of our own; then the app's process driver starts them.
-      const pasv = 30000 + Math.floor(Math.random() * 25000);
-      await must('smb settings', api('PUT', '/api/services/smb/settings', { port: smbPort, interfaces: ['127.0.0.1'] }), 200);
-      await must('ftp settings', api('PUT', '/api/services/ftp/settings', { port: ftpPort, listenAddress: '127.0.0.1', passivePortMin: pasv, passivePortMax: pasv + 30 }), 200);
-      for (const id of ['smb', 'ftp']) {
-        const s = await must<ServiceStatus>(`start ${id}`, api('POST', `/api/services/${id}/start`), 200);
-        expect({ id, state: s.state, driver: s.driver }).toEqual({ id, state: 'running', driver: 'process' });
-      }
+      await startSmbAndFtp(api, { smb: smbPort, ftp: ftpPort });
       await waitFor(async () => (await smb.status('IPC$', alice, 'exit')) === 'OK', `smbd on ${smbPort} to accept ${alice.user}`, 20_000);
     }, 180_000);
 
     afterAll(async () => {
-      if (app) {
-        for (const id of ['smb', 'ftp']) await api('POST', `/api/services/${id}/stop`).catch(() => undefined);
-        const list = await api<{ items: Array<{ id: string; username: string }> }>('GET', `/api/users?search=mxs${tag}&pageSize=500`).catch(() => undefined);
-        for (const u of list?.body?.items ?? []) await api('DELETE', `/api/users/${u.id}?keepFiles=false`);
-      }
-      // Anything a failure left behind, directly.
-      const smbConf = app ? hostPaths(app.config).smbConf : undefined;
-      for (const n of accounts) {
-        if (smbConf) await exec(binaryPath('pdbedit') as string, ['--configfile', smbConf, '--delete', '--user', n]);
-        if ((await exec('/usr/bin/getent', ['passwd', n])).code === 0) await exec(binaryPath('userdel') as string, [n]);
-      }
-      const appRoot = app?.root;
-      await app?.close();
-      // Daemons of this app only: their command lines name its unique temp root.
-      if (appRoot) await killProcessesMentioning(appRoot);
-      if (scratch) await fs.rm(scratch, { recursive: true, force: true });
+      await tearDownSuite(app, api, { search: `mxs${tag}`, accounts, scratch });
     }, 120_000);
 
     describe('SMB', () => {
